@@ -1,0 +1,101 @@
+"""The pipeline: source tables -> checks -> quads -> a new store -> published.
+
+Everything that can fail happens before the new store is published; on any failure the
+half-built store is discarded and the previous graph stays in service.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store
+
+from . import __version__
+from .mapping import map_tables
+from .settings import Settings
+from .sources import SourceTable, load_tables
+from .store import discard, new_build_dir, publish
+from .vocab import BASE, BUILD_GRAPH, DATA_GRAPH, DCTERMS, ONTOLOGY_GRAPH, PROV, RDF, RDFS, XSD
+
+#: Called with a short description of each step as it starts.
+StepListener = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build produced."""
+
+    store: Path
+    quads_by_graph: dict[str, int]
+    seconds: float
+    tables: dict[str, int] = field(default_factory=dict)
+
+
+def build(settings: Settings, *, on_step: StepListener | None = None) -> BuildReport:
+    """Build the graph from the project's files and publish it at ``settings.store``.
+
+    Raises SourceTableError when a source table breaks its schema (nothing is written),
+    and lets any other failure propagate after discarding the unfinished store.
+    """
+    step = on_step or (lambda _: None)
+    started = time.perf_counter()
+    started_at = datetime.now(timezone.utc)
+
+    step("checking source tables")
+    tables = load_tables(settings.mappings_dir)
+
+    target = new_build_dir(settings.store)
+    try:
+        store = Store(str(target))
+        step("loading the ontology")
+        for path in sorted(settings.ontology_dir.glob("*.ttl")):
+            store.load(path=str(path), format=RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
+        step("mapping source tables")
+        store.extend(map_tables(tables, DATA_GRAPH))
+        step("recording the build")
+        store.extend(_build_record(settings, tables, started_at))
+        store.flush()
+        store.optimize()
+        sizes = _graph_sizes(store)
+        del store
+        step("publishing")
+        publish(target, settings.store)
+    except BaseException:
+        discard(target)
+        raise
+    return BuildReport(store=settings.store, quads_by_graph=sizes, seconds=time.perf_counter() - started,
+                       tables={t.name: len(t.rows) for t in tables})
+
+
+def _graph_sizes(store: Store) -> dict[str, int]:
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    return {row["g"].value: int(row["n"].value) for row in rows}
+
+
+def _build_record(settings: Settings, tables: Iterable[SourceTable], started_at: datetime) -> Iterator[Quad]:
+    """PROV-O record of the build: when, by which version, from which versions of the sources."""
+    activity = NamedNode(BASE + "build")
+    yield Quad(activity, NamedNode(RDF + "type"), NamedNode(PROV + "Activity"), BUILD_GRAPH)
+    yield Quad(activity, NamedNode(PROV + "startedAtTime"),
+               Literal(started_at.isoformat(), datatype=NamedNode(XSD + "dateTime")), BUILD_GRAPH)
+    yield Quad(activity, NamedNode(PROV + "endedAtTime"),
+               Literal(datetime.now(timezone.utc).isoformat(), datatype=NamedNode(XSD + "dateTime")), BUILD_GRAPH)
+    software = NamedNode(f"{BASE}software/{__version__}")
+    yield Quad(activity, NamedNode(PROV + "wasAssociatedWith"), software, BUILD_GRAPH)
+    yield Quad(software, NamedNode(RDFS + "label"), Literal(f"pactgraph {__version__}"), BUILD_GRAPH)
+    files = [(t.url, t.path) for t in tables]
+    files += [(f"mappings/{p.name}", p) for p in sorted(settings.mappings_dir.glob("*.csv-metadata.json"))]
+    files += [(f"ontology/{p.name}", p) for p in sorted(settings.ontology_dir.glob("*.ttl"))]
+    for name, path in files:
+        entity = NamedNode(BASE + name)
+        yield Quad(activity, NamedNode(PROV + "used"), entity, BUILD_GRAPH)
+        yield Quad(entity, NamedNode(DCTERMS + "hasVersion"), Literal("sha256:" + _sha256(path)), BUILD_GRAPH)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -1,0 +1,178 @@
+"""The command line: parse arguments, call the library, print. Nothing else lives here.
+
+Exit codes: 0 success, 1 the data is wrong (a source table, a query parameter), 2 an error
+in how the command was called or in the environment.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .build import build as run_build
+from .catalog import CatalogError, QueryParameterError, UnknownQueryError, get_query, load_catalog
+from .export import ExportFormat, export_graph
+from .info import describe_store
+from .results import ResultFormat, results_table, serialize_results
+from .settings import Settings
+from .sources import SourceTableError
+from .store import GraphStore, StoreNotBuiltError
+
+app = typer.Typer(help="pactgraph: the knowledge graph of the EU Pact on Migration and Asylum.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+out = Console()
+err = Console(stderr=True)
+
+StoreOption = Annotated[Optional[Path], typer.Option("--store", help="Store location (default: var/store, or $PACTGRAPH_STORE).")]
+
+
+def _settings(store: Path | None) -> Settings:
+    return Settings(store_path=store.resolve() if store else None)
+
+
+def _open(settings: Settings) -> GraphStore:
+    try:
+        return GraphStore.open(settings.store)
+    except StoreNotBuiltError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+
+
+@app.callback(invoke_without_command=True)
+def main(version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False) -> None:
+    if version:
+        out.print(__version__)
+        raise typer.Exit(0)
+
+
+@app.command()
+def build(store: StoreOption = None) -> None:
+    """Check the source tables, map them, and publish a new graph (the old one stays if anything fails)."""
+    settings = _settings(store)
+    with err.status("building") as status:
+        try:
+            report = run_build(settings, on_step=lambda step: status.update(step))
+        except SourceTableError as error:
+            err.print(f"[red]The source tables have {len(error.problems)} problem(s); nothing was built:[/red]")
+            for problem in error.problems:
+                err.print(f"  {problem}", highlight=False, markup=False)
+            raise typer.Exit(1) from None
+    table = Table("graph", "quads", title=f"Built {settings.store} in {report.seconds:.2f} s")
+    for graph, count in sorted(report.quads_by_graph.items()):
+        table.add_row(graph, str(count))
+    err.print(table)
+
+
+@app.command()
+def query(
+    name_or_file: Annotated[str, typer.Argument(help="A named query (see 'pactgraph queries') or a .rq file.")],
+    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Parameter as key=value; repeatable.")] = None,
+    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="Output format.")] = ResultFormat.table,
+    store: StoreOption = None,
+) -> None:
+    """Run a named query or a SPARQL file against the built graph."""
+    settings = _settings(store)
+    given: dict[str, str] = {}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            err.print(f"[red]error:[/red] --param {item!r}: expected key=value")
+            raise typer.Exit(2)
+        given[key.strip()] = value.strip()
+    try:
+        text, substitutions = _query_text(settings, name_or_file, given)
+    except (UnknownQueryError, CatalogError, OSError) as error:
+        err.print(f"[red]error:[/red] {error.args[0] if error.args else error}", markup=False)
+        raise typer.Exit(2) from None
+    except QueryParameterError as error:
+        err.print(f"error: {error}", markup=False)
+        raise typer.Exit(1) from None
+    graph = _open(settings)
+    try:
+        result = graph.query(text, substitutions=substitutions)
+    except SyntaxError as error:
+        err.print(f"error: the query is not valid SPARQL: {error}", markup=False)
+        raise typer.Exit(2) from None
+    if fmt is ResultFormat.table:
+        out.print(results_table(result))
+    else:
+        sys.stdout.buffer.write(serialize_results(result, fmt))
+        sys.stdout.flush()
+
+
+def _query_text(settings: Settings, name_or_file: str, given: dict[str, str]) -> tuple[str, dict]:
+    path = Path(name_or_file)
+    if path.suffix == ".rq" and path.is_file():
+        if given:
+            raise QueryParameterError(next(iter(given)), None, "parameters are for named queries only")
+        return path.read_text(encoding="utf-8"), {}
+    named = get_query(load_catalog(settings.queries_dir), name_or_file)
+    return named.text, named.bindings(given)
+
+
+@app.command()
+def queries() -> None:
+    """List the named queries with their parameters."""
+    table = Table("name", "title", "parameters")
+    for named in load_catalog(Settings().queries_dir).values():
+        params = ", ".join(f"{p.name} ({p.type}{'' if p.default is None else ', default ' + p.default})"
+                           for p in named.parameters)
+        table.add_row(named.name, named.title, params)
+    out.print(table)
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="RDF format.")] = ExportFormat.nquads,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: standard output).")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Write the whole graph (all named graphs; Turtle gets the union) in an RDF format."""
+    graph = _open(_settings(store))
+    if output:
+        with output.open("wb") as handle:
+            export_graph(graph, fmt, handle)
+    else:
+        export_graph(graph, fmt, sys.stdout.buffer)
+        sys.stdout.flush()
+
+
+@app.command()
+def info(store: StoreOption = None) -> None:
+    """Counts by class, named graphs, build time and source versions of the built graph."""
+    summary = describe_store(_open(_settings(store)))
+    out.print(f"built {summary.built_at} by {summary.software_version}")
+    graphs = Table("named graph", "quads")
+    for graph, count in summary.graphs.items():
+        graphs.add_row(graph, str(count))
+    out.print(graphs)
+    classes = Table("class", "instances")
+    for cls, count in summary.classes.items():
+        classes.add_row(cls, str(count))
+    out.print(classes)
+    versions = Table("source", "version")
+    for source, version in summary.sources.items():
+        versions.add_row(source, version)
+    out.print(versions)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    store: StoreOption = None,
+) -> None:
+    """Serve the built graph over HTTP: the SPARQL endpoint at /sparql."""
+    import uvicorn
+
+    from .server.app import create_app
+
+    settings = _settings(store)
+    _open(settings)  # fail early, with the CLI's message, when nothing is built
+    uvicorn.run(create_app(settings), host=host, port=port)

@@ -1,0 +1,236 @@
+"""Curated source tables and their W3C CSVW schemas: load them and check them.
+
+Every CSV under ``mappings/sources/`` has a CSVW table description beside the mappings
+(``mappings/<name>.csv-metadata.json``). The description is the schema: columns,
+datatypes, required cells, patterns, primary and foreign keys. A table is mapped only
+when every table passes, so a spreadsheet slip never reaches the graph.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import csvw
+
+METADATA_SUFFIX = ".csv-metadata.json"
+
+
+@dataclass(frozen=True)
+class SourceProblem:
+    """One thing wrong in a source table, located as precisely as it can be."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    expected: str
+
+    def __str__(self) -> str:
+        where = self.file if self.row is None else f"{self.file}, row {self.row}"
+        if self.column is not None:
+            where += f", column '{self.column}'"
+        got = "" if self.value is None else f": got {self.value!r}"
+        return f"{where}{got}; expected {self.expected}"
+
+
+class SourceTableError(Exception):
+    """The source tables do not match their schemas; nothing was built."""
+
+    def __init__(self, problems: list[SourceProblem]):
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{len(problems)} problem(s) in the source tables:\n{lines}")
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """A row as written (``cells``, empty cells left out) and where it stands in its file."""
+
+    line: int
+    number: int
+    cells: dict[str, str]
+
+
+@dataclass
+class SourceTable:
+    """A CSV file with its CSVW description and its rows."""
+
+    name: str
+    url: str
+    path: Path
+    description: csvw.Table
+    rows: list[SourceRow] = field(default_factory=list)
+
+    @property
+    def file(self) -> str:
+        """The file name as a user sees it in ``mappings/``."""
+        return self.url
+
+    @property
+    def columns(self) -> list[csvw.Column]:
+        return list(self.description.tableSchema.columns)
+
+
+def load_tables(mappings_dir: Path) -> list[SourceTable]:
+    """Read every table and check it against its schema and the other tables.
+
+    Raises SourceTableError listing every problem found (not just the first).
+    """
+    problems: list[SourceProblem] = []
+    tables = [_read_table(path, mappings_dir, problems) for path in _metadata_files(mappings_dir, problems)]
+    tables = [t for t in tables if t is not None]
+    if not problems:
+        _check_keys(tables, problems)
+    if problems:
+        raise SourceTableError(problems)
+    return tables
+
+
+def _metadata_files(mappings_dir: Path, problems: list[SourceProblem]) -> list[Path]:
+    described = sorted(mappings_dir.glob("*" + METADATA_SUFFIX))
+    names = {p.name.removesuffix(METADATA_SUFFIX) for p in described}
+    for csv_path in sorted((mappings_dir / "sources").glob("*.csv")):
+        if csv_path.stem not in names:
+            problems.append(SourceProblem(f"sources/{csv_path.name}", None, None, None,
+                                          f"a table description {csv_path.stem}{METADATA_SUFFIX} in mappings/"))
+    return described
+
+
+def _read_table(metadata_path: Path, mappings_dir: Path, problems: list[SourceProblem]) -> SourceTable | None:
+    name = metadata_path.name.removesuffix(METADATA_SUFFIX)
+    try:
+        metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
+        description = csvw.Table.fromvalue(metadata)
+    except (ValueError, TypeError, KeyError) as error:
+        problems.append(SourceProblem(metadata_path.name, None, None, None, f"a valid CSVW table description ({error})"))
+        return None
+    url = metadata["url"]
+    path = (mappings_dir / url).resolve()
+    table = SourceTable(name=name, url=url, path=path, description=description)
+    if not path.is_file():
+        problems.append(SourceProblem(url, None, None, None, f"the file the description {metadata_path.name} names"))
+        return None
+    for row in _read_rows(table, problems):
+        table.rows.append(row)
+    return table
+
+
+def _read_rows(table: SourceTable, problems: list[SourceProblem]) -> Iterator[SourceRow]:
+    columns = [c for c in table.columns if not c.virtual]
+    by_name = {c.name: c for c in columns}
+    try:
+        with table.path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle, strict=True)
+            header = next(reader, None)
+            if header is None:
+                problems.append(SourceProblem(table.file, 1, None, None, "a header row"))
+                return
+            if not _header_ok(table, header, by_name, problems):
+                return
+            number = 0
+            while True:
+                line = reader.line_num + 1
+                try:
+                    record = next(reader)
+                except StopIteration:
+                    break
+                if not any(cell.strip() for cell in record):
+                    continue
+                number += 1
+                if len(record) != len(header):
+                    problems.append(SourceProblem(table.file, line, None, None,
+                                                  f"{len(header)} cells as in the header, not {len(record)}"))
+                    continue
+                cells = {k: v for k, v in zip(header, record) if v != ""}
+                for column in columns:
+                    _check_cell(table, line, column, cells.get(column.name), problems)
+                yield SourceRow(line=line, number=number, cells=cells)
+    except UnicodeDecodeError as error:
+        problems.append(SourceProblem(table.file, None, None, None, f"UTF-8 text ({error.reason})"))
+    except csv.Error as error:
+        problems.append(SourceProblem(table.file, None, None, None, f"well-formed CSV ({error})"))
+
+
+def _header_ok(table: SourceTable, header: list[str], by_name: dict[str, Any], problems: list[SourceProblem]) -> bool:
+    ok = True
+    for cell in header:
+        if cell not in by_name:
+            problems.append(SourceProblem(table.file, 1, cell, None, f"one of the described columns {sorted(by_name)}"))
+            ok = False
+    for name in by_name:
+        if name not in header:
+            problems.append(SourceProblem(table.file, 1, name, None, "this column in the header"))
+            ok = False
+    return ok
+
+
+def _check_cell(table: SourceTable, line: int, column: csvw.Column, value: str | None,
+                problems: list[SourceProblem]) -> None:
+    if value is None:
+        if column.required:
+            problems.append(SourceProblem(table.file, line, column.name, "", f"a value: {_describe(column)}"))
+        return
+    if value != value.strip():
+        problems.append(SourceProblem(table.file, line, column.name, value, "no spaces around the value"))
+        return
+    try:
+        column.read(value)
+    except ValueError:
+        problems.append(SourceProblem(table.file, line, column.name, value, _describe(column)))
+
+
+def _describe(column: csvw.Column) -> str:
+    """What a column accepts, in the words of its description."""
+    datatype = column.datatype
+    base = datatype.base if datatype is not None else "string"
+    text = {"date": "a date YYYY-MM-DD", "duration": "an xsd:duration such as PT72H or P14D",
+            "integer": "a whole number", "boolean": "true or false", "gYear": "a year YYYY",
+            "anyURI": "an absolute IRI"}.get(base, "text")
+    if datatype is not None and datatype.format and base == "string":
+        text += f" matching {datatype.format}"
+    description = column.common_props.get("dc:description")
+    return f"{text} ({description})" if description else text
+
+
+def _check_keys(tables: list[SourceTable], problems: list[SourceProblem]) -> None:
+    by_url = {t.url: t for t in tables}
+    for table in tables:
+        key = _colrefs(table.description.tableSchema.primaryKey)
+        seen: dict[tuple[str, ...], int] = {}
+        for row in table.rows:
+            values = tuple(row.cells.get(c, "") for c in key)
+            if key and values in seen:
+                problems.append(SourceProblem(table.file, row.line, ", ".join(key), " / ".join(values),
+                                              f"a unique key (row {seen[values]} has the same)"))
+            seen.setdefault(values, row.line)
+        for foreign_key in table.description.tableSchema.foreignKeys:
+            _check_foreign_key(table, foreign_key, by_url, problems)
+
+
+def _check_foreign_key(table: SourceTable, foreign_key: Any, by_url: dict[str, SourceTable],
+                       problems: list[SourceProblem]) -> None:
+    columns = _colrefs(foreign_key.columnReference)
+    target_url = foreign_key.reference.resource.string
+    target = by_url.get(target_url)
+    if target is None:
+        problems.append(SourceProblem(table.file, None, ", ".join(columns), target_url, "a described table"))
+        return
+    target_columns = _colrefs(foreign_key.reference.columnReference)
+    known = {tuple(r.cells.get(c, "") for c in target_columns) for r in target.rows}
+    for row in table.rows:
+        values = tuple(row.cells.get(c) for c in columns)
+        if any(v is None for v in values):
+            continue
+        if values not in known:
+            problems.append(SourceProblem(table.file, row.line, ", ".join(columns), " / ".join(values),
+                                          f"a value of {', '.join(target_columns)} in {target.file}"))
+
+
+def _colrefs(value: Any) -> list[str]:
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else list(value)

@@ -1,0 +1,88 @@
+"""The embedded Oxigraph store: open a published build, query it, publish a new one.
+
+A build is written into its own folder under ``builds/`` beside the store path; the
+store path itself is a symbolic link that is swapped in one atomic rename once the
+build is complete. Readers never see a half-written store, and a failed build leaves
+the last good one in place.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, Store
+
+from .vocab import PREFIXES
+
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+
+
+class StoreNotBuiltError(Exception):
+    """There is no published store at the configured path yet."""
+
+
+@dataclass
+class GraphStore:
+    """A pyoxigraph store whose default graph is the union of its named graphs."""
+
+    store: Store
+    path: Path | None = None
+
+    @classmethod
+    def open(cls, path: Path) -> "GraphStore":
+        """Open the published store read-only.
+
+        Raises StoreNotBuiltError when nothing has been built at ``path``.
+        """
+        if not path.exists():
+            raise StoreNotBuiltError(f"no graph has been built at {path}; run 'pactgraph build' first")
+        return cls(Store.read_only(str(path.resolve())), path)
+
+    def query(self, sparql: str, *, substitutions: dict[Any, Any] | None = None) -> QueryResult:
+        """Run a SPARQL query; raises SyntaxError with the parser's message on a bad query."""
+        return self.store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES,
+                                substitutions=substitutions)
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Number of quads in each named graph."""
+        rows = self.store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+        return {row["g"].value: int(row["n"].value) for row in rows}
+
+
+def builds_dir(store_path: Path) -> Path:
+    """Where the builds behind a store path live."""
+    return store_path.parent / "builds"
+
+
+def new_build_dir(store_path: Path) -> Path:
+    """A fresh, empty folder for the next build."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    path = builds_dir(store_path) / f"{stamp}-{os.getpid()}"
+    path.mkdir(parents=True)
+    return path
+
+
+def publish(build: Path, store_path: Path, *, keep: int = 2) -> None:
+    """Point ``store_path`` at ``build`` atomically, then drop all but the newest ``keep`` builds."""
+    if store_path.exists() and not store_path.is_symlink():
+        raise OSError(f"{store_path} exists and is not a link to a build; move it away first")
+    link = store_path.with_name(f".{store_path.name}.{os.getpid()}.tmp")
+    if link.is_symlink():
+        link.unlink()
+    link.symlink_to(build.resolve(), target_is_directory=True)
+    os.replace(link, store_path)
+    current = build.resolve()
+    older = sorted((p for p in builds_dir(store_path).iterdir() if p.is_dir() and p.resolve() != current),
+                   key=lambda p: p.name, reverse=True)
+    for stale in older[keep - 1:]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def discard(build: Path) -> None:
+    """Remove a build that failed."""
+    shutil.rmtree(build, ignore_errors=True)
