@@ -36,10 +36,8 @@ def graph(build_report: BuildReport, project_settings: Settings) -> GraphStore:
     return GraphStore.open(project_settings.store)
 
 
-def rows(graph: GraphStore, sparql: str, **substitutions) -> list[dict[str, str]]:
+def rows(graph: GraphStore, sparql: str) -> list[dict[str, str]]:
     """SELECT results as dicts of plain values (IRIs and literal values as strings)."""
-    from pyoxigraph import Variable
-
-    result = graph.query(sparql, substitutions={Variable(k): v for k, v in substitutions.items()})
+    result = graph.query(sparql)
     names = [v.value for v in result.variables]
     return [{n: s[n].value for n in names if s[n] is not None} for s in result]

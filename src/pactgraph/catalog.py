@@ -11,7 +11,11 @@ A query can also be a preset of another, fixing some of its parameters::
     # uses: obligations-depending-on
     # with: target = https://w3id.org/pactgraph/id/it-system/eurodac
 
-Parameters are bound with SPARQL substitutions (SEP-0007), never pasted into the text.
+Parameters are bound by a ``VALUES`` block of RDF terms serialized by Oxigraph, placed at
+the start of the query's WHERE clause so it binds before any property path, grouping or
+aggregate; the user's text is never pasted into the query. (Oxigraph's substitutions need
+every parameter in the SELECT projection, and a trailing VALUES clause joins only after
+aggregation.)
 """
 
 from __future__ import annotations
@@ -139,6 +143,30 @@ class NamedQuery:
                                           f"(it takes: {', '.join(sorted(settable)) or 'none'})")
         values = {**{p.name: p.default for p in self.all_parameters if p.default is not None}, **given, **self.fixed}
         return {Variable(p.name): p.bind(values[p.name]) for p in self.all_parameters if p.name in values}
+
+    def render(self, given: Mapping[str, str]) -> str:
+        """The query text with the parameters bound; a parameter without value stays unbound."""
+        return bind_values(self.text, self.bindings(given))
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def bind_values(text: str, bindings: Mapping[Variable, Any]) -> str:
+    """Insert ``VALUES (?a ?b) { (term term) }`` as the first pattern of the WHERE clause."""
+    if not bindings:
+        return text
+    where = _WHERE.search(_mask_comment_lines(text))
+    if where is None:
+        raise CatalogError("a query with parameters needs a 'WHERE {' clause to bind them in")
+    names = " ".join(str(v) for v in bindings)
+    terms = " ".join(str(t) for t in bindings.values())
+    return f"{text[:where.end()]}\n  VALUES ({names}) {{ ({terms}) }}{text[where.end():]}"
+
+
+def _mask_comment_lines(text: str) -> str:
+    """The text with whole-line comments blanked (same length), so a header cannot match."""
+    return re.sub(r"(?m)^[ \t]*#.*$", lambda m: " " * len(m.group(0)), text)
 
 
 def load_catalog(queries_dir: Path) -> dict[str, NamedQuery]:

@@ -86,7 +86,7 @@ def query(
             raise typer.Exit(2)
         given[key.strip()] = value.strip()
     try:
-        text, substitutions = _query_text(settings, name_or_file, given)
+        text = _query_text(settings, name_or_file, given)
     except (UnknownQueryError, CatalogError, OSError) as error:
         err.print(f"[red]error:[/red] {error.args[0] if error.args else error}", markup=False)
         raise typer.Exit(2) from None
@@ -95,7 +95,7 @@ def query(
         raise typer.Exit(1) from None
     graph = _open(settings)
     try:
-        result = graph.query(text, substitutions=substitutions)
+        result = graph.query(text)
     except SyntaxError as error:
         err.print(f"error: the query is not valid SPARQL: {error}", markup=False)
         raise typer.Exit(2) from None
@@ -106,14 +106,13 @@ def query(
         sys.stdout.flush()
 
 
-def _query_text(settings: Settings, name_or_file: str, given: dict[str, str]) -> tuple[str, dict]:
+def _query_text(settings: Settings, name_or_file: str, given: dict[str, str]) -> str:
     path = Path(name_or_file)
     if path.suffix == ".rq" and path.is_file():
         if given:
             raise QueryParameterError(next(iter(given)), None, "parameters are for named queries only")
-        return path.read_text(encoding="utf-8"), {}
-    named = get_query(load_catalog(settings.queries_dir), name_or_file)
-    return named.text, named.bindings(given)
+        return path.read_text(encoding="utf-8")
+    return get_query(load_catalog(settings.queries_dir), name_or_file).render(given)
 
 
 @app.command()

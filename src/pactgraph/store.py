@@ -13,8 +13,6 @@ import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
-
 from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, Store
 
 from .vocab import PREFIXES
@@ -43,10 +41,9 @@ class GraphStore:
             raise StoreNotBuiltError(f"no graph has been built at {path}; run 'pactgraph build' first")
         return cls(Store.read_only(str(path.resolve())), path)
 
-    def query(self, sparql: str, *, substitutions: dict[Any, Any] | None = None) -> QueryResult:
+    def query(self, sparql: str) -> QueryResult:
         """Run a SPARQL query; raises SyntaxError with the parser's message on a bad query."""
-        return self.store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES,
-                                substitutions=substitutions)
+        return self.store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
 
     def graph_sizes(self) -> dict[str, int]:
         """Number of quads in each named graph."""
