@@ -5,7 +5,6 @@ Handlers are plain ``def`` (run in the threadpool) because Oxigraph calls block.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from html import escape
 from typing import Annotated, Optional
 
@@ -19,15 +18,23 @@ from ..store import GraphStore
 from .sparql import run_sparql
 
 
+def get_graph(request: Request) -> GraphStore:
+    """The published store of the app's settings, opened read-only on first use."""
+    state = request.app.state
+    if state.graph is None:
+        state.graph = GraphStore.open(state.settings.store)
+    return state.graph
+
+
+GraphDep = Annotated[GraphStore, Depends(get_graph)]
+
+
 def create_app(settings: Settings) -> FastAPI:
     """The app for one installation; nothing is opened until the first request."""
     app = FastAPI(title="pactgraph", description="The knowledge graph of the EU Pact on Migration and Asylum.")
 
-    @lru_cache(maxsize=1)
-    def graph() -> GraphStore:
-        return GraphStore.open(settings.store)
-
-    GraphDep = Annotated[GraphStore, Depends(graph)]
+    app.state.settings = settings
+    app.state.graph = None
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home() -> str:
