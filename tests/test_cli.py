@@ -103,13 +103,13 @@ def test_commands_on_an_unbuilt_store_exit_2_and_say_to_build(tmp_path: Path):
     assert result.exit_code == 2 and "pactgraph build" in result.stderr
 
 
-def test_build_with_a_broken_table_exits_1_naming_file_row_and_column(tmp_path: Path, monkeypatch):
+def test_build_with_a_broken_table_exits_2_naming_file_row_and_column(tmp_path: Path, monkeypatch):
     for folder in ("ontology", "mappings", "queries"):
         shutil.copytree(PROJECT / folder, tmp_path / folder)
     path = tmp_path / "mappings" / "sources" / "member-states.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("NLD,NL,NL", "NLD,NL,Netherlands"), encoding="utf-8")
     monkeypatch.setenv("PACTGRAPH_HOME", str(tmp_path))
     result = runner.invoke(app, ["build", "--store", str(tmp_path / "store")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "sources/member-states.csv, row" in result.stderr and "column 'iso_code': got 'Netherlands'" in result.stderr
     assert not (tmp_path / "store").exists()

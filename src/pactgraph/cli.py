@@ -1,7 +1,7 @@
 """The command line: parse arguments, call the library, print. Nothing else lives here.
 
-Exit codes: 0 success, 1 the data is wrong (a source table, a query parameter), 2 an error
-in how the command was called or in the environment.
+Exit codes: 0 success; 1 the graph does not conform, or a query parameter is wrong;
+2 an error: bad source data, a bad query, nothing built yet, a wrong option.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def build(store: StoreOption = None) -> None:
             err.print(f"[red]The source tables have {len(error.problems)} problem(s); nothing was built:[/red]")
             for problem in error.problems:
                 err.print(f"  {problem}", highlight=False, markup=False)
-            raise typer.Exit(1) from None
+            raise typer.Exit(2) from None
     table = Table("graph", "quads", title=f"Built {settings.store} in {report.seconds:.2f} s")
     for graph, count in sorted(report.quads_by_graph.items()):
         table.add_row(graph, str(count))

@@ -221,13 +221,16 @@ def _check_foreign_key(table: SourceTable, foreign_key: Any, by_url: dict[str, S
         return
     target_columns = _colrefs(foreign_key.reference.columnReference)
     known = {tuple(r.cells.get(c, "") for c in target_columns) for r in target.rows}
+    separator = table.description.tableSchema.get_column(columns[0]).separator if len(columns) == 1 else None
     for row in table.rows:
         values = tuple(row.cells.get(c) for c in columns)
         if any(v is None for v in values):
             continue
-        if values not in known:
-            problems.append(SourceProblem(table.file, row.line, ", ".join(columns), " / ".join(values),
-                                          f"a value of {', '.join(target_columns)} in {target.file}"))
+        # A list-valued column refers once per item (CSVW allows this for single-column keys).
+        for item in ([(v.strip(),) for v in values[0].split(separator)] if separator else [values]):
+            if item not in known:
+                problems.append(SourceProblem(table.file, row.line, ", ".join(columns), " / ".join(item),
+                                              f"a value of {', '.join(target_columns)} in {target.file}"))
 
 
 def _colrefs(value: Any) -> list[str]:
