@@ -20,10 +20,20 @@ from .mapping import map_tables
 from .settings import Settings
 from .sources import SourceTable, load_tables
 from .store import discard, new_build_dir, publish
+from .validation import ValidationReport, load_shapes, validate_store
 from .vocab import BASE, BUILD_GRAPH, DATA_GRAPH, DCTERMS, ONTOLOGY_GRAPH, PROV, RDF, RDFS, XSD
 
 #: Called with a short description of each step as it starts.
 StepListener = Callable[[str], None]
+
+
+class GraphNotConformingError(Exception):
+    """The new graph violates a core shape; it was not published."""
+
+    def __init__(self, report: ValidationReport):
+        self.report = report
+        super().__init__(f"the graph has {len(report.violations)} violation(s) of the core shapes; "
+                         "it was not published and the previous graph stays")
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,7 @@ class BuildReport:
     store: Path
     quads_by_graph: dict[str, int]
     seconds: float
+    validation: ValidationReport
     tables: dict[str, int] = field(default_factory=dict)
 
 
@@ -40,7 +51,8 @@ def build(settings: Settings, *, on_step: StepListener | None = None) -> BuildRe
     """Build the graph from the project's files and publish it at ``settings.store``.
 
     Raises SourceTableError when a source table breaks its schema (nothing is written),
-    and lets any other failure propagate after discarding the unfinished store.
+    GraphNotConformingError when the graph violates a shape of severity sh:Violation, and
+    lets any other failure propagate; in every case the unfinished store is discarded.
     """
     step = on_step or (lambda _: None)
     started = time.perf_counter()
@@ -59,6 +71,10 @@ def build(settings: Settings, *, on_step: StepListener | None = None) -> BuildRe
         store.extend(map_tables(tables, DATA_GRAPH))
         step("recording the build")
         store.extend(_build_record(settings, tables, started_at))
+        step("validating")
+        validation = validate_store(store, load_shapes(settings.shapes_dir))
+        if not validation.conforms:
+            raise GraphNotConformingError(validation)
         store.flush()
         store.optimize()
         sizes = _graph_sizes(store)
@@ -69,7 +85,7 @@ def build(settings: Settings, *, on_step: StepListener | None = None) -> BuildRe
         discard(target)
         raise
     return BuildReport(store=settings.store, quads_by_graph=sizes, seconds=time.perf_counter() - started,
-                       tables={t.name: len(t.rows) for t in tables})
+                       validation=validation, tables={t.name: len(t.rows) for t in tables})
 
 
 def _graph_sizes(store: Store) -> dict[str, int]:

@@ -15,14 +15,20 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .build import build as run_build
+from .build import GraphNotConformingError, build as run_build
+from .completeness import completeness as run_completeness
+from .completeness_output import (CompletenessFormat, completeness_csv, completeness_html, completeness_json,
+                                  completeness_png, completeness_table)
 from .catalog import CatalogError, QueryParameterError, UnknownQueryError, get_query, load_catalog
 from .export import ExportFormat, export_graph
 from .info import describe_store
 from .results import ResultFormat, results_table, serialize_results
 from .settings import Settings
+from .reasoning import check_ontology
 from .sources import SourceTableError
 from .store import GraphStore, StoreNotBuiltError
+from .validation import load_shapes, validate_store
+from .validation_output import ReportFormat, report_json, report_table, report_text, report_turtle
 
 app = typer.Typer(help="pactgraph: the knowledge graph of the EU Pact on Migration and Asylum.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -63,10 +69,47 @@ def build(store: StoreOption = None) -> None:
             for problem in error.problems:
                 err.print(f"  {problem}", highlight=False, markup=False)
             raise typer.Exit(2) from None
+        except GraphNotConformingError as error:
+            err.print(report_text(error.report), highlight=False, markup=False)
+            err.print(f"[red]{error}[/red]")
+            raise typer.Exit(1) from None
     table = Table("graph", "quads", title=f"Built {settings.store} in {report.seconds:.2f} s")
     for graph, count in sorted(report.quads_by_graph.items()):
         table.add_row(graph, str(count))
     err.print(table)
+
+
+@app.command()
+def validate(
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
+    strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
+    shapes: Annotated[Optional[Path], typer.Option(help="Folder of shapes (default: the project's shapes/).")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Check the ontology's consistency (HermiT) and the built graph against the SHACL shapes.
+
+    Exit 0 conforms, 1 violations (or warnings with --strict), 2 error.
+    """
+    settings = _settings(store)
+    graph = _open(settings)
+    try:
+        shapes_graph = load_shapes(shapes or settings.shapes_dir)
+    except (OSError, SyntaxError, ValueError) as error:
+        err.print(f"error: cannot read the shapes: {error}", markup=False)
+        raise typer.Exit(2) from None
+    ontology = check_ontology(settings.ontology_dir)
+    report = validate_store(graph.store, shapes_graph)
+    if fmt is ReportFormat.text:
+        out.print(report_text(report, ontology), highlight=False, markup=False, end="")
+    elif fmt is ReportFormat.table:
+        out.print(f"ontology: {ontology.message} ({ontology.reasoner})", markup=False)
+        out.print(report_table(report))
+    elif fmt is ReportFormat.json:
+        sys.stdout.write(report_json(report, ontology))
+    else:
+        sys.stdout.write(report_turtle(report))
+    failed = not report.conforms or (strict and report.warnings) or ontology.consistent is False
+    raise typer.Exit(1 if failed else 0)
 
 
 @app.command()
@@ -113,6 +156,37 @@ def _query_text(settings: Settings, name_or_file: str, given: dict[str, str]) ->
             raise QueryParameterError(next(iter(given)), None, "parameters are for named queries only")
         return path.read_text(encoding="utf-8")
     return get_query(load_catalog(settings.queries_dir), name_or_file).render(given)
+
+
+@app.command()
+def completeness(
+    member_state: Annotated[Optional[str], typer.Option("--member-state", "-m", help="One Member State: NL, EL/GR or NLD.")] = None,
+    fmt: Annotated[CompletenessFormat, typer.Option("--format", "-f", help="Output format.")] = CompletenessFormat.table,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (needed for png).")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Per Member State and building block: obligations needing a national measure, how many have one, the gaps."""
+    settings = _settings(store)
+    try:
+        report = run_completeness(_open(settings), settings.queries_dir, member_state)
+    except ValueError as error:
+        err.print(f"error: {error}", markup=False)
+        raise typer.Exit(2) from None
+    if fmt is CompletenessFormat.table:
+        console = Console(file=output.open("w", encoding="utf-8"), width=200) if output else out
+        console.print(completeness_table(report))
+        return
+    if fmt is CompletenessFormat.png and output is None:
+        err.print("error: --format png needs --output FILE")
+        raise typer.Exit(2)
+    body = {CompletenessFormat.json: completeness_json, CompletenessFormat.csv: completeness_csv,
+            CompletenessFormat.html: completeness_html}.get(fmt)
+    data = completeness_png(report) if body is None else body(report).encode("utf-8")
+    if output:
+        output.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
 
 
 @app.command()
