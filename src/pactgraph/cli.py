@@ -39,7 +39,7 @@ StoreOption = Annotated[Optional[Path], typer.Option("--store", help="Store loca
 
 
 def _settings(store: Path | None) -> Settings:
-    return Settings(store_path=store.resolve() if store else None)
+    return Settings(store_path=store.absolute() if store else None)
 
 
 def _open(settings: Settings) -> GraphStore:

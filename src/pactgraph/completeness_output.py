@@ -134,8 +134,7 @@ def completeness_png(report: CompletenessReport) -> bytes:
             if block in cells and cells[block].share is not None:
                 grid[i, j] = cells[block].share
     figure, axes = plt.subplots(figsize=(1.2 + 0.6 * len(blocks), 0.8 + 0.3 * len(report.member_states)))
-    colours = matplotlib.colormaps["RdYlGn"].copy()
-    colours.set_bad("#dddddd")
+    colours = matplotlib.colormaps["RdYlGn"].with_extremes(bad="#dddddd")
     image = axes.imshow(np.ma.masked_invalid(grid), cmap=colours, vmin=0, vmax=1, aspect="auto")
     axes.set_xticks(range(len(blocks)), [str(b) if b else "–" for b in blocks])
     axes.set_yticks(range(len(report.member_states)),

@@ -47,4 +47,4 @@ class Settings:
         if self.store_path is not None:
             return self.store_path
         env = os.environ.get("PACTGRAPH_STORE")
-        return Path(env).resolve() if env else self.root / "var" / "store"
+        return Path(env).absolute() if env else self.root / "var" / "store"

@@ -152,7 +152,7 @@ def _read_rows(table: SourceTable, problems: list[SourceProblem]) -> Iterator[So
     except UnicodeDecodeError as error:
         problems.append(SourceProblem(table.file, None, None, None, f"UTF-8 text ({error.reason})"))
     except csv.Error as error:
-        problems.append(SourceProblem(table.file, None, None, None, f"well-formed CSV ({error})"))
+        problems.append(SourceProblem(table.file, reader.line_num, None, None, f"well-formed CSV ({error})"))
 
 
 def _header_ok(table: SourceTable, header: list[str], by_name: dict[str, Any], problems: list[SourceProblem]) -> bool:
