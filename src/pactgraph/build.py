@@ -16,6 +16,7 @@ from typing import Callable, Iterable, Iterator
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store
 
 from . import __version__
+from .inference import InferenceReport, materialise
 from .mapping import map_tables
 from .settings import Settings
 from .sources import SourceTable, load_tables
@@ -44,6 +45,7 @@ class BuildReport:
     quads_by_graph: dict[str, int]
     seconds: float
     validation: ValidationReport
+    inference: InferenceReport
     tables: dict[str, int] = field(default_factory=dict)
 
 
@@ -70,6 +72,8 @@ def build(settings: Settings, *, on_step: StepListener | None = None) -> BuildRe
         step("mapping source tables")
         store.extend(map_tables(tables, DATA_GRAPH))
         step("recording the build")
+        step("inferring")
+        inference = materialise(store, settings.ontology_dir / "rules")
         store.extend(_build_record(settings, tables, started_at))
         step("validating")
         validation = validate_store(store, load_shapes(settings.shapes_dir))
@@ -85,7 +89,7 @@ def build(settings: Settings, *, on_step: StepListener | None = None) -> BuildRe
         discard(target)
         raise
     return BuildReport(store=settings.store, quads_by_graph=sizes, seconds=time.perf_counter() - started,
-                       validation=validation, tables={t.name: len(t.rows) for t in tables})
+                       validation=validation, inference=inference, tables={t.name: len(t.rows) for t in tables})
 
 
 def _graph_sizes(store: Store) -> dict[str, int]:
@@ -107,6 +111,7 @@ def _build_record(settings: Settings, tables: Iterable[SourceTable], started_at:
     files = [(t.url, t.path) for t in tables]
     files += [(f"mappings/{p.name}", p) for p in sorted(settings.mappings_dir.glob("*.csv-metadata.json"))]
     files += [(f"ontology/{p.name}", p) for p in sorted(settings.ontology_dir.glob("*.ttl"))]
+    files += [(f"ontology/rules/{p.name}", p) for p in sorted((settings.ontology_dir / "rules").glob("*.rq"))]
     for name, path in files:
         entity = NamedNode(BASE + name)
         yield Quad(activity, NamedNode(PROV + "used"), entity, BUILD_GRAPH)

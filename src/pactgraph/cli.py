@@ -73,7 +73,9 @@ def build(store: StoreOption = None) -> None:
             err.print(report_text(error.report), highlight=False, markup=False)
             err.print(f"[red]{error}[/red]")
             raise typer.Exit(1) from None
-    table = Table("graph", "quads", title=f"Built {settings.store} in {report.seconds:.2f} s")
+    table = Table("graph", "quads", title=f"Built {settings.store} in {report.seconds:.2f} s",
+                  caption=f"inferred {report.inference.triples} triples in {report.inference.seconds:.2f} s; "
+                          f"{len(report.validation.warnings)} warning(s), validated in {report.validation.seconds:.2f} s")
     for graph, count in sorted(report.quads_by_graph.items()):
         table.add_row(graph, str(count))
     err.print(table)
