@@ -6,23 +6,29 @@ Exit codes: 0 success; 1 the graph does not conform, or a query parameter is wro
 
 from __future__ import annotations
 
+import json
+import re
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from pyoxigraph import NamedNode
 from rich.console import Console
 from rich.table import Table
 
 from . import __version__
 from .build import GraphNotConformingError, build as run_build
 from .completeness import completeness as run_completeness
+from .dependencies import Direction, impact as run_impact, walk
+from .targets import TargetNotFoundError, resolve_member_state, resolve_target
 from .completeness_output import (CompletenessFormat, completeness_csv, completeness_html, completeness_json,
                                   completeness_png, completeness_table)
 from .catalog import CatalogError, QueryParameterError, UnknownQueryError, get_query, load_catalog
 from .export import ExportFormat, export_graph
 from .info import describe_store
-from .results import ResultFormat, results_table, serialize_results
+from .results import ResultFormat, results_table, serialize_results, show
 from .settings import Settings
 from .reasoning import check_ontology
 from .sources import SourceTableError
@@ -189,6 +195,85 @@ def completeness(
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
+
+
+def _target(graph: GraphStore, text: str) -> str:
+    try:
+        return resolve_target(graph, text).iri
+    except TargetNotFoundError as error:
+        err.print(f"error: {error}", markup=False)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def deps(
+    target: Annotated[str, typer.Argument(help="IRI, CELEX, ELI, or a short name or label such as eurodac or screening.")],
+    direction: Annotated[Direction, typer.Option(help="up: what depends on the target; down: what it depends on.")] = Direction.up,
+    depth: Annotated[Optional[int], typer.Option(min=1, help="How many steps to follow (default: all).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    store: StoreOption = None,
+) -> None:
+    """What an obligation, procedure or IT system depends on, or what depends on it, with the path."""
+    graph = _open(_settings(store))
+    result = walk(graph, _target(graph, target), direction, depth)
+    if fmt == "json":
+        sys.stdout.write(json.dumps({"target": result.target, "direction": direction.value,
+                                     "reached": [{"iri": r.iri, "depth": r.depth, "path": list(r.path)} for r in result.reached],
+                                     "cycles": [list(c) for c in result.cycles]}, indent=2) + "\n")
+        return
+    table = Table("depth", "node", "path", caption=f"{len(result.reached)} reached {direction.value} from {show(NamedNode(result.target))}")
+    for reached in result.reached:
+        table.add_row(str(reached.depth), show(NamedNode(reached.iri)), " > ".join(show(NamedNode(p)) for p in reached.path[1:]))
+    out.print(table)
+    for cycle in result.cycles:
+        err.print("cycle: " + " > ".join(show(NamedNode(p)) for p in cycle), markup=False)
+
+
+@app.command()
+def impact(
+    target: Annotated[str, typer.Argument(help="The late IT system or obligation: IRI, CELEX, or a name such as eurodac.")],
+    delay: Annotated[Optional[str], typer.Option(help="How late: 30d, 6w or an ISO 8601 duration such as P30D.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Or the date it is ready, YYYY-MM-DD.")] = None,
+    member_state: Annotated[Optional[str], typer.Option("--member-state", "-m", help="Show that Member State's national measures.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    store: StoreOption = None,
+) -> None:
+    """Which obligations are hit, and by how many days, if the target is late."""
+    graph = _open(_settings(store))
+    iri = _target(graph, target)
+    try:
+        if (delay is None) == (until is None):
+            raise ValueError("give either --delay or --until")
+        ready = date.fromisoformat(until) if until else None
+        lateness = parse_delay(delay) if delay else None
+        country = resolve_member_state(graph, member_state).iri if member_state else None
+        result = run_impact(graph, iri, delay=lateness, until=ready, member_state=country)
+    except ValueError as error:
+        err.print(f"error: {error}", markup=False)
+        raise typer.Exit(2) from None
+    if fmt == "json":
+        sys.stdout.write(json.dumps({
+            "target": result.target, "expected": result.expected.isoformat(), "ready": result.ready.isoformat(),
+            "hits": [{"obligation": h.obligation, "label": h.label, "due": h.due.isoformat(), "daysHit": h.late_by_days,
+                      "procedure": h.procedure, "buildingBlock": h.building_block, "measures": list(h.measures),
+                      "path": list(h.path)} for h in result.hits]}, indent=2) + "\n")
+        return
+    table = Table("obligation", "due", "days hit", "procedure", "block", "measures",
+                  caption=f"{len(result.hits)} obligations hit if {show(NamedNode(iri))}, due {result.expected}, is ready only on {result.ready}")
+    for hit in result.hits:
+        table.add_row(f"{show(NamedNode(hit.obligation))} {hit.label}", hit.due.isoformat(), str(hit.late_by_days),
+                      show(NamedNode(hit.procedure)) if hit.procedure else "", show(NamedNode(hit.building_block)) if hit.building_block else "",
+                      " ".join(show(NamedNode(m)) for m in hit.measures))
+    out.print(table)
+
+
+def parse_delay(text: str) -> timedelta:
+    """30d, 6w, or an ISO 8601 duration in days or weeks (P30D, P6W)."""
+    match = re.fullmatch(r"P?(\d+)([DdWw])", text.strip())
+    if not match:
+        raise ValueError(f"--delay {text!r}: expected a number of days or weeks such as 30d, 6w or P30D")
+    amount = int(match.group(1))
+    return timedelta(days=amount * (7 if match.group(2).lower() == "w" else 1))
 
 
 @app.command()
