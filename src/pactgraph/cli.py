@@ -28,6 +28,7 @@ from .completeness_output import (CompletenessFormat, completeness_csv, complete
 from .catalog import CatalogError, QueryParameterError, UnknownQueryError, get_query, load_catalog
 from .export import ExportFormat, export_graph
 from .info import describe_store
+from .linking import link_text
 from .results import ResultFormat, results_table, serialize_results, show
 from .settings import Settings
 from .reasoning import check_ontology
@@ -274,6 +275,29 @@ def parse_delay(text: str) -> timedelta:
         raise ValueError(f"--delay {text!r}: expected a number of days or weeks such as 30d, 6w or P30D")
     amount = int(match.group(1))
     return timedelta(days=amount * (7 if match.group(2).lower() == "w" else 1))
+
+
+@app.command()
+def link(
+    text_or_file: Annotated[str, typer.Argument(help="Text to search, or a path to a text file.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    store: StoreOption = None,
+) -> None:
+    """Find references to EU acts, articles, Commission documents and Dutch papers, and whether the graph knows them."""
+    path = Path(text_or_file)
+    text = path.read_text(encoding="utf-8") if len(text_or_file) < 4096 and path.is_file() else text_or_file
+    citations = link_text(_open(_settings(store)), text)
+    if fmt == "json":
+        sys.stdout.write(json.dumps([{"start": c.span[0], "end": c.span[1], "text": c.text, "kind": str(c.kind),
+                                      "celex": c.celex, "eli": c.eli, "reference": c.reference, "known": c.known}
+                                     for c in citations], indent=2, ensure_ascii=False) + "\n")
+        return
+    table = Table("span", "text", "kind", "CELEX", "ELI / reference", "in graph",
+                  caption=f"{len(citations)} citation(s), {sum(1 for c in citations if c.known)} known to the graph")
+    for c in citations:
+        table.add_row(f"{c.span[0]}-{c.span[1]}", c.text, str(c.kind), c.celex or "", c.eli or c.reference or "",
+                      {True: "yes", False: "no", None: "–"}[c.known])
+    out.print(table)
 
 
 @app.command()
