@@ -11,7 +11,7 @@ from pactgraph.build import build
 from pactgraph.settings import Settings
 from pactgraph.sources import SourceTableError
 from pactgraph.store import GraphStore, builds_dir
-from pactgraph.vocab import BUILD_GRAPH, DATA_GRAPH, ONTOLOGY_GRAPH
+from pactgraph.vocab import BUILD_GRAPH, DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
 from .conftest import PROJECT
 
@@ -26,7 +26,7 @@ def project(tmp_path: Path) -> Settings:
 
 def test_build_publishes_the_named_graphs(build_report, project_settings):
     sizes = GraphStore.open(project_settings.store).graph_sizes()
-    assert set(sizes) == {ONTOLOGY_GRAPH.value, DATA_GRAPH.value, BUILD_GRAPH.value}
+    assert set(sizes) == {ONTOLOGY_GRAPH.value, DATA_GRAPH.value, INFERRED_GRAPH.value, BUILD_GRAPH.value}
     assert sizes == build_report.quads_by_graph
     assert project_settings.store.is_symlink()
 
