@@ -28,14 +28,14 @@ def _block_name(report: CompletenessReport, block: int) -> str:
 
 def completeness_table(report: CompletenessReport) -> Table:
     blocks = _columns(report)
-    table = Table("Member State", *(str(b) if b else "–" for b in blocks), "gaps",
+    table = Table("MS", *(str(b) if b else "–" for b in blocks), "gaps",
                   caption="covered/needed per building block (– = no building block); no data = no national measure in the graph")
     for state in report.member_states:
         if not state.has_data:
-            table.add_row(f"{state.code} {state.name}", *(["no data"] + [""] * (len(blocks) - 1) if blocks else []), "")
+            table.add_row(state.code, *(["no data"] + [""] * (len(blocks) - 1) if blocks else []), "")
             continue
         cells = state.cells()
-        table.add_row(f"{state.code} {state.name}",
+        table.add_row(state.code,
                       *(f"{cells[b].covered}/{cells[b].needed}" if b in cells else "" for b in blocks), str(len(state.gaps)))
     return table
 
