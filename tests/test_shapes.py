@@ -46,6 +46,7 @@ SEVERITY_OF_FILE = {
     "vocabularies.ttl": SH.Violation,
     "ontology.ttl": SH.Violation,
     "recommended.ttl": SH.Warning,
+    "completeness.ttl": SH.Info,
 }
 
 #: Classes whose instances pgsh:ResourceShape leaves to another provenance check (or none).

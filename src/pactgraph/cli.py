@@ -34,7 +34,7 @@ from .settings import Settings
 from .reasoning import check_ontology
 from .sources import SourceTableError
 from .store import GraphStore, StoreNotBuiltError
-from .validation import load_shapes, validate_store
+from .validation import ShapesError, load_shapes, validate_store
 from .validation_output import ReportFormat, report_json, report_table, report_text, report_turtle
 
 app = typer.Typer(help="pactgraph: the knowledge graph of the EU Pact on Migration and Asylum.",
@@ -107,7 +107,11 @@ def validate(
         err.print(f"error: cannot read the shapes: {error}", markup=False)
         raise typer.Exit(2) from None
     ontology = check_ontology(settings.ontology_dir)
-    report = validate_store(graph.store, shapes_graph)
+    try:
+        report = validate_store(graph.store, shapes_graph)
+    except ShapesError as error:
+        err.print(f"error: {error}", markup=False)
+        raise typer.Exit(2) from None
     if fmt is ReportFormat.text:
         out.print(report_text(report, ontology), highlight=False, markup=False, end="")
     elif fmt is ReportFormat.table:

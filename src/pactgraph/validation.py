@@ -29,6 +29,11 @@ _ROW_PREFIX = "https://w3id.org/pactgraph/"
 
 
 @dataclass(frozen=True)
+class ShapesError(ValueError):
+    """The shapes cannot be run (pySHACL refused them); the message says why."""
+
+
+@dataclass(frozen=True)
 class ValidationResult:
     """One result of the SHACL report, with the source rows of its focus node."""
 
@@ -96,7 +101,9 @@ def _as_rdflib(store: Store) -> Graph:
 
 def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
     started = time.perf_counter()
-    _, report, _ = pyshacl.validate(data, shacl_graph=shapes, advanced=True, allow_warnings=True, allow_infos=True)
+    _, report, text = pyshacl.validate(data, shacl_graph=shapes, advanced=True, allow_warnings=True, allow_infos=True)
+    if not isinstance(report, Graph):
+        raise ShapesError(f"the shapes cannot be run: {text}")
     seconds = time.perf_counter() - started
     results = tuple(sorted((_result(report, node, data) for node in report.subjects(RDF.type, SH.ValidationResult)),
                            key=lambda r: (r.severity != "Violation", r.source_shape, r.focus, r.path or "", r.value or "")))
