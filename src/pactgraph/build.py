@@ -64,8 +64,11 @@ def build(settings: Settings, *, on_step: StepListener | None = None) -> BuildRe
     tables = load_tables(settings.mappings_dir)
 
     target = new_build_dir(settings.store)
+    work = target.with_name(target.name + ".work")
     try:
-        store = Store(str(target))
+        # pyoxigraph cannot close a store: build in a working copy and publish a checkpoint
+        # of it, a database no writer holds open, so readers in this process see it whole.
+        store = Store(str(work))
         step("loading the ontology")
         for path in sorted(settings.ontology_dir.glob("*.ttl")):
             store.load(path=str(path), format=RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
@@ -82,12 +85,15 @@ def build(settings: Settings, *, on_step: StepListener | None = None) -> BuildRe
         store.flush()
         store.optimize()
         sizes = _graph_sizes(store)
-        del store
+        target.rmdir()
+        store.backup(str(target))
         step("publishing")
         publish(target, settings.store)
     except BaseException:
         discard(target)
         raise
+    finally:
+        discard(work)
     return BuildReport(store=settings.store, quads_by_graph=sizes, seconds=time.perf_counter() - started,
                        validation=validation, inference=inference, tables={t.name: len(t.rows) for t in tables})
 

@@ -74,7 +74,8 @@ def publish(build: Path, store_path: Path, *, keep: int = 2) -> None:
     link.symlink_to(build.resolve(), target_is_directory=True)
     os.replace(link, store_path)
     current = build.resolve()
-    older = sorted((p for p in builds_dir(store_path).iterdir() if p.is_dir() and p.resolve() != current),
+    older = sorted((p for p in builds_dir(store_path).iterdir()
+                    if p.is_dir() and p.resolve() != current and not p.name.endswith(".work")),
                    key=lambda p: p.name, reverse=True)
     for stale in older[keep - 1:]:
         shutil.rmtree(stale, ignore_errors=True)
