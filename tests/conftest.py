@@ -41,3 +41,41 @@ def rows(graph: GraphStore, sparql: str) -> list[dict[str, str]]:
     result = graph.query(sparql)
     names = [v.value for v in result.variables]
     return [{n: s[n].value for n in names if s[n] is not None} for s in result]
+
+
+@pytest.fixture(scope="session")
+def cellar(tmp_path_factory: pytest.TempPathFactory):
+    """A real Oxigraph server (PyPI ``oxigraph``) holding a small CDM-shaped stand-in for Cellar.
+
+    Yields its SPARQL query URL; the server is stopped at the end of the session.
+    """
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    location = tmp_path_factory.mktemp("cellar")
+    subprocess.run([binary, "load", "--location", str(location), "--file", str(TESTS / "fixtures" / "cellar" / "cdm.ttl")],
+                   check=True, capture_output=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            raise RuntimeError("the Oxigraph server did not start")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

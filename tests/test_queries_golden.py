@@ -16,6 +16,7 @@ import pytest
 from pyoxigraph import RdfFormat, Store
 
 from pactgraph.catalog import load_catalog
+from pactgraph.federation import CELLAR_SPARQL, ServicePolicy
 from pactgraph.store import GraphStore
 from pactgraph.vocab import DATA_GRAPH, ONTOLOGY_GRAPH
 
@@ -27,12 +28,13 @@ CASES = sorted(GOLDEN.glob("*.json"))
 
 
 @pytest.fixture(scope="module")
-def fixture_graph() -> GraphStore:
+def fixture_graph(cellar: str) -> GraphStore:
+    """The fixture graph, its SERVICE calls to Cellar sent to the local stand-in."""
     store = Store()
     for path in sorted((PROJECT / "ontology").glob("*.ttl")):
         store.load(path=str(path), format=RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
     store.load(path=str(TESTS / "fixtures" / "mini-graph.ttl"), format=RdfFormat.TURTLE, to_graph=DATA_GRAPH)
-    return GraphStore(store)
+    return GraphStore(store, services=ServicePolicy(redirects={CELLAR_SPARQL: cellar}))
 
 
 def run(graph: GraphStore, name: str, params: dict[str, str]) -> list[dict[str, str]]:

@@ -150,18 +150,25 @@ class NamedQuery:
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?<[^>]*>\s*\{", re.IGNORECASE)
 
 
 def bind_values(text: str, bindings: Mapping[Variable, Any]) -> str:
-    """Insert ``VALUES (?a ?b) { (term term) }`` as the first pattern of the WHERE clause."""
+    """Insert ``VALUES (?a ?b) { (term term) }`` as the first pattern of the WHERE clause, and of
+    every SERVICE block: Oxigraph sends a SERVICE pattern to the remote endpoint without the
+    local bindings, so the parameters must travel inside it."""
     if not bindings:
         return text
-    where = _WHERE.search(_mask_comment_lines(text))
+    masked = _mask_comment_lines(text)
+    where = _WHERE.search(masked)
     if where is None:
         raise CatalogError("a query with parameters needs a 'WHERE {' clause to bind them in")
     names = " ".join(str(v) for v in bindings)
     terms = " ".join(str(t) for t in bindings.values())
-    return f"{text[:where.end()]}\n  VALUES ({names}) {{ ({terms}) }}{text[where.end():]}"
+    block = f"\n  VALUES ({names}) {{ ({terms}) }}"
+    for end in sorted([m.end() for m in _SERVICE.finditer(masked)] + [where.end()], reverse=True):
+        text = text[:end] + block + text[end:]
+    return text
 
 
 def _mask_comment_lines(text: str) -> str:

@@ -27,6 +27,7 @@ from .completeness_output import (CompletenessFormat, completeness_csv, complete
                                   completeness_png, completeness_table)
 from .catalog import CatalogError, QueryParameterError, UnknownQueryError, get_query, load_catalog
 from .export import ExportFormat, export_graph
+from .federation import ServiceNotAllowedError
 from .info import describe_store
 from .linking import link_text
 from .results import ResultFormat, results_table, serialize_results, show
@@ -51,7 +52,7 @@ def _settings(store: Path | None) -> Settings:
 
 def _open(settings: Settings) -> GraphStore:
     try:
-        return GraphStore.open(settings.store)
+        return GraphStore.open(settings.store, settings.services)
     except StoreNotBuiltError as error:
         err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from None
@@ -154,6 +155,12 @@ def query(
         result = graph.query(text)
     except SyntaxError as error:
         err.print(f"error: the query is not valid SPARQL: {error}", markup=False)
+        raise typer.Exit(2) from None
+    except ServiceNotAllowedError as error:
+        err.print(f"error: {error}", markup=False)
+        raise typer.Exit(2) from None
+    except OSError as error:
+        err.print(f"error: a SERVICE endpoint could not be reached or answered wrongly: {error}", markup=False)
         raise typer.Exit(2) from None
     if fmt is ResultFormat.table:
         out.print(results_table(result))

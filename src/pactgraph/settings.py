@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .federation import CELLAR_SPARQL, ServicePolicy
+
 
 def _project_root() -> Path:
     """The folder holding ontology/, mappings/ and queries/.
@@ -40,6 +42,15 @@ class Settings:
     @property
     def shapes_dir(self) -> Path:
         return self.root / "shapes"
+
+    @property
+    def services(self) -> ServicePolicy:
+        """SERVICE endpoints a query may call (PACTGRAPH_SERVICE_ALLOWLIST, space-separated; by
+        default the Cellar endpoint) and where each is reached (PACTGRAPH_SERVICE_REDIRECTS,
+        space-separated ``official=actual`` pairs, for a local stand-in)."""
+        allow = os.environ.get("PACTGRAPH_SERVICE_ALLOWLIST")
+        redirects = dict(pair.split("=", 1) for pair in os.environ.get("PACTGRAPH_SERVICE_REDIRECTS", "").split() if "=" in pair)
+        return ServicePolicy(frozenset(allow.split()) if allow is not None else frozenset({CELLAR_SPARQL}), redirects)
 
     @property
     def store(self) -> Path:

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, Store
 
+from .federation import ServicePolicy
 from .vocab import PREFIXES
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
@@ -30,20 +31,25 @@ class GraphStore:
 
     store: Store
     path: Path | None = None
+    services: ServicePolicy = ServicePolicy()
 
     @classmethod
-    def open(cls, path: Path) -> "GraphStore":
+    def open(cls, path: Path, services: ServicePolicy | None = None) -> "GraphStore":
         """Open the published store read-only.
 
         Raises StoreNotBuiltError when nothing has been built at ``path``.
         """
         if not path.exists():
             raise StoreNotBuiltError(f"no graph has been built at {path}; run 'pactgraph build' first")
-        return cls(Store.read_only(str(path.resolve())), path)
+        return cls(Store.read_only(str(path.resolve())), path, services or ServicePolicy())
 
     def query(self, sparql: str) -> QueryResult:
-        """Run a SPARQL query; raises SyntaxError with the parser's message on a bad query."""
-        return self.store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+        """Run a SPARQL query.
+
+        Raises SyntaxError with the parser's message on a bad query, and ServiceNotAllowedError
+        when it calls an endpoint off the allowlist.
+        """
+        return self.store.query(self.services.apply(sparql), use_default_graph_as_union=True, prefixes=PREFIXES)
 
     def graph_sizes(self) -> dict[str, int]:
         """Number of quads in each named graph."""

@@ -22,7 +22,7 @@ def get_graph(request: Request) -> GraphStore:
     """The published store of the app's settings, opened read-only on first use."""
     state = request.app.state
     if state.graph is None:
-        state.graph = GraphStore.open(state.settings.store)
+        state.graph = GraphStore.open(state.settings.store, state.settings.services)
     return state.graph
 
 

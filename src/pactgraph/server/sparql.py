@@ -7,6 +7,7 @@ from typing import Optional
 from fastapi.responses import PlainTextResponse, Response
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, serialize
 
+from ..federation import ServiceNotAllowedError
 from ..store import GraphStore
 from ..vocab import PREFIXES
 
@@ -32,6 +33,10 @@ def run_sparql(graph: GraphStore, query: Optional[str], accept: Optional[str]) -
         result = graph.query(query)
     except SyntaxError as error:
         return PlainTextResponse(f"the query is not valid SPARQL: {error}", 400)
+    except ServiceNotAllowedError as error:
+        return PlainTextResponse(str(error), 403)
+    except OSError as error:
+        return PlainTextResponse(f"a SERVICE endpoint could not be reached or answered wrongly: {error}", 502)
     if isinstance(result, (QuerySolutions, QueryBoolean)):
         media = _choose(accept, _RESULT_TYPES, "application/sparql-results+json")
         if media is None:
