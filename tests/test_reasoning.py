@@ -37,3 +37,22 @@ def test_without_java_the_check_is_skipped_and_says_so(monkeypatch):
     monkeypatch.setattr("pactgraph.reasoning.shutil.which", lambda name: None)
     result = check_ontology(PROJECT / "ontology")
     assert result.consistent is None and "Java is not installed" in result.message
+
+
+@needs_java
+def test_the_built_data_is_consistent_with_the_ontology(graph):
+    result = check_ontology(PROJECT / "ontology", graph.store)
+    assert result.consistent is True and result.message == "the ontology with the data is consistent"
+
+
+@needs_java
+def test_data_that_contradicts_the_ontology_is_found_inconsistent():
+    from pyoxigraph import RdfFormat, Store
+
+    from pactgraph.vocab import DATA_GRAPH
+
+    store = Store()
+    store.load("""@prefix pg: <https://w3id.org/pactgraph/ontology#> .
+        <https://example.org/x> a pg:Regulation , pg:Obligation .""", format=RdfFormat.TURTLE, to_graph=DATA_GRAPH)
+    result = check_ontology(PROJECT / "ontology", store)
+    assert result.consistent is False and result.message == "the ontology with the data is inconsistent"

@@ -107,7 +107,7 @@ def validate(
     except (OSError, SyntaxError, ValueError) as error:
         err.print(f"error: cannot read the shapes: {error}", markup=False)
         raise typer.Exit(2) from None
-    ontology = check_ontology(settings.ontology_dir)
+    ontology = check_ontology(settings.ontology_dir, graph.store)
     try:
         report = validate_store(graph.store, shapes_graph)
     except ShapesError as error:
