@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .catalog import load_catalog
 from .store import GraphStore
+from .targets import resolve_member_state
 
 NO_BLOCK = 0
 
@@ -70,17 +71,16 @@ _GAP_ORDER = ["", "date after the obligation applies", "no date", "no responsibl
 
 
 def completeness(graph: GraphStore, queries_dir: Path, member_state: str | None = None) -> CompletenessReport:
-    """The completeness of every Member State (or of one, by any of its codes)."""
+    """The completeness of every Member State (or of one, by any of its codes).
+
+    Raises ValueError for a code no Member State has.
+    """
     query = load_catalog(queries_dir)["implementation-gaps"]
     blocks = {int(r["n"].value): r["label"].value for r in graph.query(
         "SELECT ?n ?label WHERE { ?b a pg:BuildingBlock ; pg:blockNumber ?n ; rdfs:label ?label FILTER(lang(?label)='en') }")}
-    states = list(graph.query("""SELECT ?code ?eu ?iso ?name WHERE { ?ms a pg:MemberState ; skos:notation ?code ;
-        pg:euCountryCode ?eu ; pg:isoCountryCode ?iso ; rdfs:label ?name FILTER(lang(?name)='en') } ORDER BY ?eu"""))
-    if member_state is not None:
-        wanted = member_state.upper()
-        states = [s for s in states if wanted in (s["code"].value, s["eu"].value, s["iso"].value)]
-        if not states:
-            raise ValueError(f"no Member State with the code {member_state!r}; use ISO (GR), EU (EL) or alpha-3 (GRC)")
+    only = "" if member_state is None else f"FILTER (?ms = <{resolve_member_state(graph, member_state).iri}>)"
+    states = list(graph.query(f"""SELECT ?code ?eu ?name WHERE {{ ?ms a pg:MemberState ; skos:notation ?code ;
+        pg:euCountryCode ?eu ; rdfs:label ?name FILTER(lang(?name)='en') {only} }} ORDER BY ?eu"""))
     result = []
     for state in states:
         rows = list(graph.query(query.render({"memberState": state["code"].value})))

@@ -1,4 +1,9 @@
-"""Where things are: the project's data folders and the store, in one place."""
+"""Where things are and how the server behaves: the project's data folders, the store and the
+server's limits, in one place.
+
+Every server limit has an environment variable (read when a Settings is made without that
+field); ``pactgraph serve`` options set the fields themselves.
+"""
 
 from __future__ import annotations
 
@@ -20,12 +25,49 @@ def _project_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
+def _env_number(name: str, default: float, kind: type = int) -> float:
+    """A positive number from the environment variable ``name``, or ``default`` when it is unset.
+
+    Raises ValueError naming the variable when its value is not a positive number.
+    """
+    text = os.environ.get(name)
+    if text is None or not text.strip():
+        return default
+    try:
+        value = kind(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ValueError(f"{name}={text!r}: expected a positive {'whole ' if kind is int else ''}number")
+    return value
+
+
+def _env_path(name: str) -> Path | None:
+    text = os.environ.get(name)
+    return Path(text).absolute() if text else None
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Paths of one pactgraph installation. Tests build their own with tmp paths."""
+    """Paths and server limits of one pactgraph installation. Tests build their own with tmp paths."""
 
     root: Path = field(default_factory=_project_root)
     store_path: Path | None = None
+
+    #: Seconds a query (or validation, report) may run before its worker is stopped: PACTGRAPH_QUERY_TIMEOUT.
+    query_timeout: float = field(default_factory=lambda: _env_number("PACTGRAPH_QUERY_TIMEOUT", 30.0, float))
+    #: Rows (SELECT) or triples (CONSTRUCT, DESCRIBE) a response holds at most; more are cut: PACTGRAPH_MAX_ROWS.
+    max_rows: int = field(default_factory=lambda: _env_number("PACTGRAPH_MAX_ROWS", 10_000))
+    #: Largest request body accepted, in bytes; larger ones get 413: PACTGRAPH_MAX_REQUEST_BYTES.
+    max_request_bytes: int = field(default_factory=lambda: _env_number("PACTGRAPH_MAX_REQUEST_BYTES", 1_048_576))
+    #: Worker processes answering queries on the published graph: PACTGRAPH_WORKERS.
+    workers: int = field(default_factory=lambda: _env_number("PACTGRAPH_WORKERS", 2))
+    #: Whether SPARQL Update and the Graph Store Protocol are served, on the scratch store.
+    allow_update: bool = False
+    #: The bearer token updates must carry: PACTGRAPH_UPDATE_TOKEN.
+    update_token: str | None = field(default_factory=lambda: os.environ.get("PACTGRAPH_UPDATE_TOKEN") or None, repr=False)
+    #: The writable scratch store updates go to (PACTGRAPH_SCRATCH); a temporary one when unset.
+    scratch_path: Path | None = field(default_factory=lambda: _env_path("PACTGRAPH_SCRATCH"))
 
     @property
     def ontology_dir(self) -> Path:
