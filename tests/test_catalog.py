@@ -23,13 +23,6 @@ def test_the_catalogue_reads_title_description_and_typed_parameters():
     assert {(p.name, p.type, p.default) for p in query.parameters} == {("memberState", "country", "NL"), ("before", "date", None)}
 
 
-def test_every_named_query_parses_with_its_defaults_bound():
-    store = Store()
-    for query in load_catalog(PROJECT / "queries").values():
-        store.query(query.render({}), prefixes={"pg": "urn:x#", "eli": "urn:e#", "rdfs": "urn:r#", "skos": "urn:s#",
-                                                "dcterms": "urn:d#", "csvw": "urn:c#", "xsd": "http://www.w3.org/2001/XMLSchema#"})
-
-
 def test_a_preset_fixes_its_parameter_and_hides_it():
     catalog = load_catalog(PROJECT / "queries")
     preset = catalog["obligations-depending-on-eurodac"]
