@@ -79,3 +79,72 @@ def cellar(tmp_path_factory: pytest.TempPathFactory):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def make_client(build_report: BuildReport, project_settings: Settings):
+    """A factory of TestClients over the real graph, with server settings overridden
+    (``make_client(query_timeout=1)``); each is started (its workers too) and closed at the end."""
+    import dataclasses
+
+    from fastapi.testclient import TestClient
+
+    from pactgraph.server.app import create_app
+
+    clients = []
+
+    def make(**overrides) -> TestClient:
+        client = TestClient(create_app(dataclasses.replace(project_settings, **overrides)), raise_server_exceptions=False)
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def live_server(build_report: BuildReport, project_settings: Settings, tmp_path_factory: pytest.TempPathFactory):
+    """A factory of real servers: ``live_server(*serve_options, env={...}, store=PATH)`` runs
+    ``pactgraph serve`` in a uvicorn process on a free loopback port over the real graph (or
+    the store given) and returns its base URL; every server is stopped at the end of the session."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    servers = []
+
+    def start(*options: str, env: dict[str, str] | None = None, store: Path | None = None) -> str:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        log = tmp_path_factory.mktemp("server") / "server.log"
+        command = [str(Path(sys.executable).parent / "pactgraph"), "serve", "--host", "127.0.0.1", "--port", str(port),
+                   "--store", str(store or project_settings.store), *options]
+        environment = {**os.environ, "PACTGRAPH_HOME": str(PROJECT), **(env or {})}
+        with log.open("wb") as output:
+            process = subprocess.Popen(command, env=environment, stdout=output, stderr=subprocess.STDOUT)
+        servers.append(process)
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            if process.poll() is not None:
+                raise RuntimeError(f"pactgraph serve exited with {process.returncode}:\n{log.read_text()}")
+            try:
+                urllib.request.urlopen(f"{url}/sparql?query=ASK%7B%7D", timeout=2).read()
+                return url
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"pactgraph serve did not answer:\n{log.read_text()}")
+
+    yield start
+    for process in servers:
+        process.terminate()
+    for process in servers:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()

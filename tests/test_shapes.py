@@ -229,4 +229,3 @@ def test_the_project_graph_conforms(request: pytest.FixtureRequest) -> None:
     problems = "\n".join(f"  {r.source_shape.removeprefix(PGSH)} {r.focus} {r.value or ''}: {r.message} {list(r.source_rows)}"
                          for r in report.violations)
     assert report.conforms, f"{len(report.violations)} violation(s):\n{problems}"
-    assert report.seconds < 10, f"validating the graph took {report.seconds:.1f} s"

@@ -35,6 +35,7 @@ from .settings import Settings
 from .reasoning import check_ontology
 from .sources import SourceTableError
 from .store import GraphStore, StoreNotBuiltError
+from .timeline import timeline as run_timeline
 from .validation import ShapesError, load_shapes, validate_store
 from .validation_output import ReportFormat, report_json, report_table, report_text, report_turtle
 
@@ -289,6 +290,46 @@ def parse_delay(text: str) -> timedelta:
 
 
 @app.command()
+def timeline(
+    member_state: Annotated[Optional[str], typer.Option("--member-state", "-m", help="Only the Union's entries and this Member State's: NL, EL/GR or NLD.")] = None,
+    start: Annotated[Optional[str], typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    store: StoreOption = None,
+) -> None:
+    """Everything dated, in order: events, stages of national measures, documents, dates of acts."""
+    settings = _settings(store)
+    graph = _open(settings)
+    try:
+        if fmt not in ("table", "json"):
+            raise ValueError(f"--format {fmt!r}: expected table or json")
+        first = _day("--from", start)
+        last = _day("--to", end)
+        result = run_timeline(graph, settings.queries_dir, member_state=member_state, start=first, end=last)
+    except ValueError as error:
+        err.print(f"error: {error}", markup=False)
+        raise typer.Exit(2) from None
+    if fmt == "json":
+        sys.stdout.write(json.dumps(result.as_json(), indent=2, ensure_ascii=False) + "\n")
+        return
+    scope = f"the Union and {result.member_state}" if result.member_state else "the Union and all Member States"
+    table = Table("date", "until", "kind", "what", "item", "MS", caption=f"{len(result.entries)} dated entries for {scope}")
+    for entry in result.entries:
+        table.add_row(entry.date.isoformat(), entry.end.isoformat() if entry.end else "", entry.kind, entry.label,
+                      show(NamedNode(entry.item)), entry.member_state or "")
+    out.print(table)
+
+
+def _day(option: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{option} {text!r}: expected a date YYYY-MM-DD") from None
+
+
+@app.command()
 def link(
     text_or_file: Annotated[str, typer.Argument(help="Text to search, or a path to a text file.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
@@ -361,13 +402,48 @@ def info(store: StoreOption = None) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[Optional[int], typer.Option(min=1, help="Query worker processes (default 2, or $PACTGRAPH_WORKERS).")] = None,
+    timeout: Annotated[Optional[float], typer.Option(min=0.1, help="Seconds a query may run before it is stopped with 503 "
+                                                                   "(default 30, or $PACTGRAPH_QUERY_TIMEOUT).")] = None,
+    max_rows: Annotated[Optional[int], typer.Option(min=1, help="Rows a result holds at most; a longer one is cut and says so "
+                                                                "in X-SPARQL-MaxRows (default 10000, or $PACTGRAPH_MAX_ROWS).")] = None,
+    max_request_bytes: Annotated[Optional[int], typer.Option(min=1, help="Largest request body, else 413 "
+                                                                         "(default 1 MiB, or $PACTGRAPH_MAX_REQUEST_BYTES).")] = None,
+    allow_update: Annotated[bool, typer.Option(help="Serve SPARQL Update (/update) and the Graph Store Protocol (/store) "
+                                                    "on a scratch store, for holders of the bearer token.")] = False,
+    token_file: Annotated[Optional[Path], typer.Option(help="File holding the bearer token (default: $PACTGRAPH_UPDATE_TOKEN).")] = None,
+    scratch: Annotated[Optional[Path], typer.Option(help="The writable scratch store for updates (default: a temporary one, "
+                                                         "or $PACTGRAPH_SCRATCH); never the published build.")] = None,
     store: StoreOption = None,
 ) -> None:
-    """Serve the built graph over HTTP: the SPARQL endpoint at /sparql."""
+    """Serve the built graph over HTTP: SPARQL at /sparql, the named queries and reports under /api, dumps, docs at /docs."""
+    import dataclasses
+    import logging
+
     import uvicorn
 
     from .server.app import create_app
 
-    settings = _settings(store)
+    try:
+        settings = _settings(store)
+    except ValueError as error:
+        err.print(f"error: {error}", markup=False)
+        raise typer.Exit(2) from None
     _open(settings)  # fail early, with the CLI's message, when nothing is built
+    given = {"workers": workers, "query_timeout": timeout, "max_rows": max_rows, "max_request_bytes": max_request_bytes,
+             "scratch_path": scratch.absolute() if scratch else None}
+    settings = dataclasses.replace(settings, allow_update=allow_update, **{k: v for k, v in given.items() if v is not None})
+    if token_file is not None:
+        try:
+            settings = dataclasses.replace(settings, update_token=token_file.read_text(encoding="utf-8").strip() or None)
+        except OSError as error:
+            err.print(f"error: cannot read the token file: {error}", markup=False)
+            raise typer.Exit(2) from None
+    if allow_update and not settings.update_token:
+        err.print("error: --allow-update needs a bearer token: set PACTGRAPH_UPDATE_TOKEN or give --token-file", markup=False)
+        raise typer.Exit(2)
+    if settings.scratch_path is not None and settings.scratch_path.resolve() == settings.store.resolve():
+        err.print("error: the scratch store cannot be the published build", markup=False)
+        raise typer.Exit(2)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     uvicorn.run(create_app(settings), host=host, port=port)

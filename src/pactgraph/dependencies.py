@@ -6,6 +6,7 @@ user sees *why* an obligation depends on Eurodac; a cycle is reported, never loo
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -155,3 +156,15 @@ def _obligation_details(graph: GraphStore, iris: list[str], member_state: str | 
         if row["measure"] is not None:
             entry["measures"].add(row["measure"].value)
     return details
+
+
+def parse_delay(text: str) -> timedelta:
+    """How late: ``30d``, ``6w``, or an ISO 8601 duration in days or weeks (``P30D``, ``P6W``).
+
+    Raises ValueError saying what is expected.
+    """
+    match = re.fullmatch(r"P?(\d+)([DdWw])", text.strip())
+    if not match:
+        raise ValueError(f"delay {text!r}: expected a number of days or weeks such as 30d, 6w or P30D")
+    amount = int(match.group(1))
+    return timedelta(days=amount * (7 if match.group(2).lower() == "w" else 1))

@@ -28,8 +28,12 @@ class UpdateDatasetConflict(ValueError):
 
 
 def mask(text: str) -> str:
-    """The text with strings, IRIs and comments replaced by spaces; offsets are kept."""
-    return _LEXEMES.sub(lambda m: " " * len(m.group(0)), text)
+    """The text with strings, comments and the inside of IRIs replaced by spaces (an IRI keeps
+    its angle brackets); offsets are kept."""
+    def blank(match: re.Match) -> str:
+        lexeme = match.group(0)
+        return f"<{' ' * (len(lexeme) - 2)}>" if lexeme.startswith("<") else " " * len(lexeme)
+    return _LEXEMES.sub(blank, text)
 
 
 def has_dataset_clause(query: str) -> bool:

@@ -13,9 +13,12 @@ import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, Store
+from typing import Sequence
+
+from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Store
 
 from .federation import ServicePolicy
+from .sparql_text import add_using, has_dataset_clause
 from .vocab import PREFIXES
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
@@ -27,11 +30,16 @@ class StoreNotBuiltError(Exception):
 
 @dataclass
 class GraphStore:
-    """A pyoxigraph store whose default graph is the union of its named graphs."""
+    """A pyoxigraph store whose default graph is the union of its named graphs.
+
+    A scratch store (``union_default_graph=False``, opened writable by ``open_scratch``) keeps
+    SPARQL's own default graph instead, so that it behaves like any SPARQL 1.1 store.
+    """
 
     store: Store
     path: Path | None = None
     services: ServicePolicy = ServicePolicy()
+    union_default_graph: bool = True
 
     @classmethod
     def open(cls, path: Path, services: ServicePolicy | None = None) -> "GraphStore":
@@ -43,13 +51,43 @@ class GraphStore:
             raise StoreNotBuiltError(f"no graph has been built at {path}; run 'pactgraph build' first")
         return cls(Store.read_only(str(path.resolve())), path, services or ServicePolicy())
 
-    def query(self, sparql: str) -> QueryResult:
+    @classmethod
+    def open_scratch(cls, path: Path, services: ServicePolicy | None = None) -> "GraphStore":
+        """Open (or create) a writable store at ``path`` for updates; never a published build."""
+        return cls(Store(str(path)), path, services or ServicePolicy(), union_default_graph=False)
+
+    def query(self, sparql: str, *, default_graphs: Sequence[str] | None = None,
+              named_graphs: Sequence[str] | None = None, base_iri: str | None = None) -> QueryResult:
         """Run a SPARQL query.
+
+        The dataset is, in this order of precedence: the graphs given (the SPARQL protocol's
+        ``default-graph-uri`` and ``named-graph-uri``: when either is given, the default graph is
+        the merge of ``default_graphs`` and only ``named_graphs`` are named); the query's own
+        ``FROM`` and ``FROM NAMED``; else the union of the named graphs (or, for a scratch store,
+        its default graph) and every named graph.
 
         Raises SyntaxError with the parser's message on a bad query, and ServiceNotAllowedError
         when it calls an endpoint off the allowlist.
         """
-        return self.store.query(self.services.apply(sparql), use_default_graph_as_union=True, prefixes=PREFIXES)
+        text = self.services.apply(sparql)
+        if default_graphs is not None or named_graphs is not None:
+            return self.store.query(text, prefixes=PREFIXES, base_iri=base_iri,
+                                    default_graph=[NamedNode(g) for g in default_graphs or ()],
+                                    named_graphs=[NamedNode(g) for g in named_graphs or ()])
+        union = self.union_default_graph and not has_dataset_clause(text)
+        return self.store.query(text, use_default_graph_as_union=union, prefixes=PREFIXES, base_iri=base_iri)
+
+    def update(self, sparql: str, *, using_graphs: Sequence[str] = (), using_named_graphs: Sequence[str] = (),
+               base_iri: str | None = None) -> None:
+        """Run a SPARQL update, in one transaction; ``using_graphs`` and ``using_named_graphs`` are
+        the protocol's ``using-graph-uri`` and ``using-named-graph-uri``.
+
+        Raises SyntaxError on a bad update, UpdateDatasetConflict when the update has its own
+        USING or WITH as well as using graphs, ServiceNotAllowedError for an endpoint off the
+        allowlist, and OSError when the store is read-only.
+        """
+        text = add_using(self.services.apply(sparql), using_graphs, using_named_graphs)
+        self.store.update(text, prefixes=PREFIXES, base_iri=base_iri)
 
     def graph_sizes(self) -> dict[str, int]:
         """Number of quads in each named graph."""

@@ -11,7 +11,7 @@ from pyoxigraph import Literal
 from .store import GraphStore
 
 _CELEX = re.compile(r"^[0-9CE][0-9]{4}[A-Z]{1,2}[0-9]{4}(R\([0-9]{2}\))?$")
-_IRI = re.compile(r"^https?://\S+$")
+_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")  # an IRIREF's characters: never closes the <...> it is put in
 
 
 class TargetNotFoundError(LookupError):

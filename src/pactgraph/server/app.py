@@ -1,68 +1,111 @@
 """``create_app(settings)``: the FastAPI app serving a built graph.
 
-Handlers are plain ``def`` (run in the threadpool) because Oxigraph calls block.
+One router a concern: the SPARQL protocol (``sparql.py``), updates and the Graph Store
+Protocol (``update.py``), the named queries (``queries.py``), reports (``reports.py``) and
+dumps (``dumps.py``). Queries and reports run in worker processes (``workers.py``) so that a
+timeout really stops them. Nothing is opened until first use (or the server's startup);
+shutting the app down stops the workers.
+
+Around the routes, from the outside in: CORS (any origin may read; the update token travels
+in a header, never a cookie), gzip for large responses, and ``LastResort``, which caps the
+request size (413) and turns any error that escapes a handler into a plain 500.
 """
 
 from __future__ import annotations
 
-from html import escape
-from typing import Annotated, Optional
+import logging
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
 
-from fastapi import Depends, FastAPI, Header, Query, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.gzip import GZipMiddleware
 
-from ..catalog import load_catalog
+from .. import __version__
 from ..settings import Settings
-from ..store import GraphStore
-from .sparql import run_sparql
+from . import dumps, reports, sparql, update
+from .pages import home_page
+from .problems import LastResort, Problem, render
+from .queries import router_for
+from .runtime import Runtime
 
+log = logging.getLogger("pactgraph.server")
 
-def get_graph(request: Request) -> GraphStore:
-    """The published store of the app's settings, opened read-only on first use."""
-    state = request.app.state
-    if state.graph is None:
-        state.graph = GraphStore.open(state.settings.store, state.settings.services)
-    return state.graph
+DESCRIPTION = """The knowledge graph of the EU Pact on Migration and Asylum.
 
+* **SPARQL 1.1 Protocol** at `/sparql` (GET, POST form, POST `application/sparql-query`), with
+  `default-graph-uri` and `named-graph-uri`; results in SPARQL JSON, XML, CSV or TSV, graphs in
+  Turtle, N-Triples, JSON-LD or RDF/XML, by the `Accept` header.
+* **Named queries** at `/api/queries`, each with its parameters.
+* **Reports**: SHACL validation (`POST /api/validate`), completeness, dependencies, impact.
+* **Dumps** of the whole graph at `/dump.ttl`, `/dump.nq`, `/dump.jsonld`.
 
-GraphDep = Annotated[GraphStore, Depends(get_graph)]
+A query runs at most the server's timeout (then 503), and a result holds at most its row cap
+(a cut result says so in `X-SPARQL-MaxRows`)."""
 
 
 def create_app(settings: Settings) -> FastAPI:
-    """The app for one installation; nothing is opened until the first request."""
-    app = FastAPI(title="pactgraph", description="The knowledge graph of the EU Pact on Migration and Asylum.")
+    """The app for one installation; the store is opened at startup or first use."""
 
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime: Runtime = app.state.runtime
+        try:
+            await run_in_threadpool(_warm_up, runtime)
+            yield
+        finally:
+            await run_in_threadpool(runtime.close)
+
+    app = FastAPI(title="pactgraph", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
-    app.state.graph = None
+    app.state.runtime = Runtime(settings)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home() -> str:
-        items = "".join(
-            f"<li><strong>{escape(q.title)}</strong> ({escape(q.name)}): {escape(q.description)}</li>"
-            for q in load_catalog(settings.queries_dir).values())
-        return (
-            "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>pactgraph</title></head><body>"
-            "<h1>pactgraph</h1><p>The knowledge graph of the EU Pact on Migration and Asylum.</p>"
-            "<p>SPARQL 1.1 endpoint: <a href='/sparql'>/sparql</a> (GET or POST <code>query</code>). "
-            "API documentation: <a href='/docs'>/docs</a>.</p>"
-            f"<h2>Named queries</h2><ul>{items}</ul></body></html>")
+        return home_page(settings)
 
-    @app.get("/sparql")
-    def sparql_get(graph: GraphDep, query: Annotated[Optional[str], Query()] = None,
-                   accept: Annotated[Optional[str], Header()] = None) -> Response:
-        return run_sparql(graph, query, accept)
+    app.include_router(sparql.router)
+    app.include_router(update.router)
+    app.include_router(router_for(settings))
+    app.include_router(reports.router)
+    app.include_router(dumps.router)
 
-    @app.post("/sparql")
-    async def sparql_post(request: Request, graph: GraphDep,
-                          accept: Annotated[Optional[str], Header()] = None) -> Response:
-        content_type = request.headers.get("content-type", "").split(";")[0].strip()
-        if content_type == "application/sparql-query":
-            text: Optional[str] = (await request.body()).decode("utf-8", errors="replace")
-        elif content_type == "application/x-www-form-urlencoded":
-            text = (await request.form()).get("query")  # type: ignore[assignment]
-        else:
-            return PlainTextResponse("send the query as application/sparql-query or a form field 'query'", 415)
-        return await run_in_threadpool(run_sparql, graph, text, accept)
+    @app.exception_handler(Problem)
+    async def problem(request: Request, error: Problem) -> Response:
+        return render(request, error)
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        """A wrong URL parameter: 422 with what was wrong, without echoing internals."""
+        details = [{"parameter": ".".join(str(p) for p in e.get("loc", ())[1:]), "reason": e.get("msg", "")}
+                   for e in error.errors()]
+        message = "; ".join(f"{d['parameter']}: {d['reason']}" for d in details)
+        if not request.url.path.startswith("/api"):
+            return render(request, Problem(422, message))
+        return JSONResponse({"detail": message, "errors": details}, 422)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> Response:
+        log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
+        return render(request, Problem(500, "the server failed to answer this request; the error has been logged"))
+
+    app.add_middleware(LastResort, max_bytes=settings.max_request_bytes)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"],
+                       allow_headers=["*"], expose_headers=["ETag", "X-SPARQL-MaxRows", "X-SHACL-Conforms", "Retry-After"],
+                       max_age=600)
     return app
+
+
+def _warm_up(runtime: Runtime) -> None:
+    """Start the workers now rather than at the first request; a failure is logged and the
+    requests that need them answer 503 with the reason."""
+    try:
+        runtime.dataset
+        if runtime.settings.allow_update:
+            runtime.published
+    except Exception as error:  # noqa: BLE001 - the server still serves what it can
+        log.error("the query workers did not start: %s", error)
