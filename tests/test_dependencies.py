@@ -8,8 +8,8 @@ import pytest
 from pyoxigraph import RdfFormat, Store
 from typer.testing import CliRunner
 
-from pactgraph.cli import app, parse_delay
-from pactgraph.dependencies import Direction, impact, walk
+from pactgraph.cli import app
+from pactgraph.dependencies import Direction, impact, parse_delay, walk
 from pactgraph.store import GraphStore
 from pactgraph.targets import TargetNotFoundError, resolve_member_state, resolve_target
 from pactgraph.vocab import DATA_GRAPH

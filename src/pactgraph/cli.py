@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -21,7 +21,7 @@ from rich.table import Table
 from . import __version__
 from .build import GraphNotConformingError, build as run_build
 from .completeness import completeness as run_completeness
-from .dependencies import Direction, impact as run_impact, walk
+from .dependencies import Direction, impact as run_impact, impact_json, parse_delay, walk, walk_json
 from .targets import TargetNotFoundError, resolve_member_state, resolve_target
 from .completeness_output import (CompletenessFormat, completeness_csv, completeness_html, completeness_json,
                                   completeness_png, completeness_table)
@@ -230,9 +230,7 @@ def deps(
     graph = _open(_settings(store))
     result = walk(graph, _target(graph, target), direction, depth)
     if fmt == "json":
-        sys.stdout.write(json.dumps({"target": result.target, "direction": direction.value,
-                                     "reached": [{"iri": r.iri, "depth": r.depth, "path": list(r.path)} for r in result.reached],
-                                     "cycles": [list(c) for c in result.cycles]}, indent=2) + "\n")
+        sys.stdout.write(json.dumps(walk_json(result), indent=2) + "\n")
         return
     table = Table("depth", "node", "path", caption=f"{len(result.reached)} reached {direction.value} from {show(NamedNode(result.target))}")
     for reached in result.reached:
@@ -265,11 +263,7 @@ def impact(
         err.print(f"error: {error}", markup=False)
         raise typer.Exit(2) from None
     if fmt == "json":
-        sys.stdout.write(json.dumps({
-            "target": result.target, "expected": result.expected.isoformat(), "ready": result.ready.isoformat(),
-            "hits": [{"obligation": h.obligation, "label": h.label, "due": h.due.isoformat(), "daysHit": h.late_by_days,
-                      "procedure": h.procedure, "buildingBlock": h.building_block, "measures": list(h.measures),
-                      "path": list(h.path)} for h in result.hits]}, indent=2) + "\n")
+        sys.stdout.write(json.dumps(impact_json(result), indent=2) + "\n")
         return
     table = Table("obligation", "due", "days hit", "procedure", "block", "measures",
                   caption=f"{len(result.hits)} obligations hit if {show(NamedNode(iri))}, due {result.expected}, is ready only on {result.ready}")
@@ -278,15 +272,6 @@ def impact(
                       show(NamedNode(hit.procedure)) if hit.procedure else "", show(NamedNode(hit.building_block)) if hit.building_block else "",
                       " ".join(show(NamedNode(m)) for m in hit.measures))
     out.print(table)
-
-
-def parse_delay(text: str) -> timedelta:
-    """30d, 6w, or an ISO 8601 duration in days or weeks (P30D, P6W)."""
-    match = re.fullmatch(r"P?(\d+)([DdWw])", text.strip())
-    if not match:
-        raise ValueError(f"--delay {text!r}: expected a number of days or weeks such as 30d, 6w or P30D")
-    amount = int(match.group(1))
-    return timedelta(days=amount * (7 if match.group(2).lower() == "w" else 1))
 
 
 @app.command()

@@ -168,3 +168,21 @@ def parse_delay(text: str) -> timedelta:
         raise ValueError(f"delay {text!r}: expected a number of days or weeks such as 30d, 6w or P30D")
     amount = int(match.group(1))
     return timedelta(days=amount * (7 if match.group(2).lower() == "w" else 1))
+
+
+def walk_json(result: DependencyWalk) -> dict:
+    """A walk as JSON, the same for the command line and the API."""
+    return {"target": result.target, "direction": result.direction.value,
+            "reached": [{"iri": r.iri, "depth": r.depth, "path": list(r.path)} for r in result.reached],
+            "cycles": [list(c) for c in result.cycles]}
+
+
+def impact_json(result: Impact) -> dict:
+    """An impact as JSON, the same for the command line and the API."""
+    return {"target": result.target, "expected": result.expected.isoformat(), "ready": result.ready.isoformat(),
+            "memberState": result.member_state,
+            "hits": [{"obligation": h.obligation, "label": h.label, "due": h.due.isoformat(), "daysHit": h.late_by_days,
+                      "procedure": h.procedure, "buildingBlock": h.building_block, "measures": list(h.measures),
+                      "path": list(h.path)} for h in result.hits],
+            "cycles": [list(c) for c in result.cycles]}
+

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from ..completeness_output import completeness_csv, completeness_html, completeness_json
-from ..dependencies import DependencyWalk, Direction, Impact, parse_delay
+from ..dependencies import Direction, impact_json, parse_delay, walk_json
 from . import jobs
 from .negotiation import choose
 from .problems import Problem, json_response, run_job
@@ -96,21 +96,6 @@ def completeness(request: Request,
     if format is CompletenessFormat.csv:
         return Response(completeness_csv(report), media_type="text/csv")
     return Response(completeness_json(report), media_type="application/json")
-
-
-def walk_json(result: DependencyWalk) -> dict:
-    return {"target": result.target, "direction": result.direction.value,
-            "reached": [{"iri": r.iri, "depth": r.depth, "path": list(r.path)} for r in result.reached],
-            "cycles": [list(c) for c in result.cycles]}
-
-
-def impact_json(result: Impact) -> dict:
-    return {"target": result.target, "expected": result.expected.isoformat(), "ready": result.ready.isoformat(),
-            "memberState": result.member_state,
-            "hits": [{"obligation": h.obligation, "label": h.label, "due": h.due.isoformat(), "daysHit": h.late_by_days,
-                      "procedure": h.procedure, "buildingBlock": h.building_block, "measures": list(h.measures),
-                      "path": list(h.path)} for h in result.hits],
-            "cycles": [list(c) for c in result.cycles]}
 
 
 TargetParam = Annotated[str, Query(description="IRI, CELEX, or a short name or label such as eurodac or screening.")]
