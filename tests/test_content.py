@@ -153,3 +153,9 @@ def test_every_described_resource_traces_to_a_source_document_and_locator(graph)
         FILTER NOT EXISTS { ?s a pg:Source }
         FILTER NOT EXISTS { ?row prov:wasDerivedFrom/pg:sourceDocument ?doc ; pg:locator ?loc } }""")
     assert unsourced == []
+
+
+def test_eu_lisa_runs_the_large_scale_systems_the_pact_relies_on(graph):
+    operated = {r["s"].rsplit("/", 1)[1] for r in rows(graph,
+                "SELECT ?s WHERE { ?s a pg:ITSystem ; pg:operatedBy pgid:organisation\\/eu-lisa }")}
+    assert operated == {"eurodac", "sis", "vis", "ees", "etias", "ecris-tcn"}
