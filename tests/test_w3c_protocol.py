@@ -19,7 +19,7 @@ from pyoxigraph import NamedNode, Quad, QueryBoolean, QueryResultsFormat, RdfFor
 from rdflib import RDF, RDFS, Graph, Namespace
 from rdflib.collection import Collection
 
-from .w3c_support import MF, SUITE, local, manifest, ntriples
+from .w3c_support import MF, SUITE, local, manifest, ntriples, updatable_server
 
 HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")
@@ -106,9 +106,7 @@ def read_only(live_server, graph, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def writable(live_server, tmp_path_factory):
-    url = live_server("--allow-update", "--scratch", str(tmp_path_factory.mktemp("w3c-protocol-scratch") / "store"),
-                      env={"PACTGRAPH_UPDATE_TOKEN": TOKEN})
-    with httpx.Client(base_url=url, timeout=30) as client:
+    with updatable_server(live_server, tmp_path_factory.mktemp("w3c-protocol-scratch") / "store", TOKEN, 30) as client:
         yield client
 
 

@@ -19,7 +19,7 @@ from rdflib import RDF, Graph
 from rdflib.compare import isomorphic
 
 from .w3c_support import (BASE, MF, QT, SUITE, Solutions, describe, expected_results, local, manifest, ntriples,
-                          run_directly, same_solutions, solutions_from_pyoxigraph)
+                          run_directly, same_solutions, solutions_from_pyoxigraph, updatable_server)
 
 TOKEN = "w3c-query-evaluation"
 AUTH = {"authorization": f"Bearer {TOKEN}"}
@@ -69,9 +69,7 @@ CASES = _cases()
 
 @pytest.fixture(scope="module")
 def server(live_server, tmp_path_factory):
-    url = live_server("--allow-update", "--scratch", str(tmp_path_factory.mktemp("w3c-scratch") / "store"),
-                      env={"PACTGRAPH_UPDATE_TOKEN": TOKEN})
-    with httpx.Client(base_url=url, timeout=60) as client:
+    with updatable_server(live_server, tmp_path_factory.mktemp("w3c-scratch") / "store", TOKEN, 60) as client:
         yield client
 
 

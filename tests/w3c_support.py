@@ -4,9 +4,13 @@ query orders them), blank nodes up to renaming, graphs up to isomorphism."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+
+import httpx
 
 from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QueryResultsFormat, RdfFormat, parse, parse_query_results,
                         serialize)
@@ -197,3 +201,11 @@ def run_directly(manifest_graph: Graph, entry: URIRef) -> bool | Solutions | Gra
     if isinstance(result, QueryTriples):
         return Graph().parse(data=serialize(result, format=RdfFormat.N_TRIPLES) or b"", format="nt")
     return solutions_from_pyoxigraph(result)
+
+
+@contextmanager
+def updatable_server(live_server: Callable[..., str], scratch: Path, token: str, timeout: float) -> Iterator[httpx.Client]:
+    """A client of a real ``pactgraph serve --allow-update`` over its own scratch store, holding ``token``."""
+    url = live_server("--allow-update", "--scratch", str(scratch), env={"PACTGRAPH_UPDATE_TOKEN": token})
+    with httpx.Client(base_url=url, timeout=timeout) as client:
+        yield client
