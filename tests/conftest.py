@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,22 @@ PROJECT = TESTS.parent
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="Rewrite the golden results of the named queries (review the diff before committing).")
+
+
+def require_program(name: str, why: str) -> str:
+    """The path of an external program a test needs (chromium, virtuoso-t, wrk).
+
+    Where it is missing the test is skipped with the reason, except when
+    PACTGRAPH_REQUIRE_EXTERNAL is set (as ``.ci/run`` does): then it fails, so that CI cannot
+    pass by skipping what it was meant to run.
+    """
+    found = shutil.which(name)
+    if found:
+        return found
+    message = f"{name} is not installed ({why}); on Debian: apt-get install the package that provides it"
+    if os.environ.get("PACTGRAPH_REQUIRE_EXTERNAL"):
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
