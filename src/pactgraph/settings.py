@@ -25,7 +25,7 @@ def _project_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
-def _env_number(name: str, default: float, kind: type = int) -> float:
+def _env_number(name: str, default: float, kind: type = int, *, allow_zero: bool = False) -> float:
     """A positive number from the environment variable ``name``, or ``default`` when it is unset.
 
     Raises ValueError naming the variable when its value is not a positive number.
@@ -36,9 +36,10 @@ def _env_number(name: str, default: float, kind: type = int) -> float:
     try:
         value = kind(text)
     except ValueError:
-        value = 0
-    if value <= 0:
-        raise ValueError(f"{name}={text!r}: expected a positive {'whole ' if kind is int else ''}number")
+        value = -1
+    if value < 0 or (value == 0 and not allow_zero):
+        what = "a positive" if not allow_zero else "a zero or positive"
+        raise ValueError(f"{name}={text!r}: expected {what} {'whole ' if kind is int else ''}number")
     return value
 
 
@@ -60,6 +61,8 @@ class Settings:
     max_rows: int = field(default_factory=lambda: _env_number("PACTGRAPH_MAX_ROWS", 10_000))
     #: Largest request body accepted, in bytes; larger ones get 413: PACTGRAPH_MAX_REQUEST_BYTES.
     max_request_bytes: int = field(default_factory=lambda: _env_number("PACTGRAPH_MAX_REQUEST_BYTES", 1_048_576))
+    #: Bytes of answers of the published graph kept for repeated queries (0: none): PACTGRAPH_CACHE_BYTES.
+    cache_bytes: int = field(default_factory=lambda: _env_number("PACTGRAPH_CACHE_BYTES", 64 * 1_048_576, allow_zero=True))
     #: Worker processes answering queries on the published graph: PACTGRAPH_WORKERS.
     workers: int = field(default_factory=lambda: _env_number("PACTGRAPH_WORKERS", 2))
     #: Whether SPARQL Update and the Graph Store Protocol are served, on the scratch store.

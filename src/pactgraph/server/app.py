@@ -69,7 +69,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.include_router(sparql.router)
     app.include_router(update.router)
-    app.include_router(router_for(settings))
+    named_queries = router_for(settings)
+    app.state.catalog = named_queries.catalog  # type: ignore[attr-defined]
+    app.include_router(named_queries)
     app.include_router(reports.router)
     app.include_router(dumps.router)
 

@@ -19,7 +19,7 @@ from ..catalog import CatalogError, NamedQuery, QueryParameterError, load_catalo
 from ..settings import Settings
 from .negotiation import GRAPH_FORMAT_NAMES, GRAPH_TYPES, RESULT_FORMAT_NAMES, RESULT_TYPES
 from .problems import Problem, json_response
-from .sparql import run_query, runtime_of
+from .sparql import answer, prepare
 
 log = logging.getLogger("pactgraph.server")
 
@@ -36,12 +36,12 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _catalog(settings: Settings) -> dict[str, NamedQuery]:
-    try:
-        return load_catalog(settings.queries_dir)
-    except CatalogError as error:
-        log.error("the named queries cannot be read: %s", error)
-        raise Problem(500, f"the named queries cannot be read: {error}") from None
+def _catalog(request: Request) -> dict[str, NamedQuery]:
+    """The catalogue the app read at startup (the queries folder is part of the installation)."""
+    catalog: dict[str, NamedQuery] | CatalogError = request.app.state.catalog
+    if isinstance(catalog, CatalogError):
+        raise Problem(500, f"the named queries cannot be read: {catalog}")
+    return catalog
 
 
 def describe(named: NamedQuery) -> dict[str, Any]:
@@ -53,13 +53,12 @@ def describe(named: NamedQuery) -> dict[str, Any]:
 
 def list_queries(request: Request) -> Response:
     """Every named query with its title, description and parameters (name, type, default, description)."""
-    return json_response([describe(q) for q in _catalog(runtime_of(request).settings).values()])
+    return json_response([describe(q) for q in _catalog(request).values()])
 
 
-def run_named(request: Request, name: str) -> Response:
+async def run_named(request: Request, name: str) -> Response:
     """Run a named query with the request's URL parameters."""
-    runtime = runtime_of(request)
-    catalog = _catalog(runtime.settings)
+    catalog = _catalog(request)
     named = catalog.get(name)
     if named is None:
         raise Problem(404, f"no named query '{name}'", known=sorted(catalog))
@@ -83,7 +82,8 @@ def run_named(request: Request, name: str) -> Response:
         if result_media is None and graph_media is None:
             raise Problem(422, f"format={fmt!r} is not one of {', '.join(sorted({*RESULT_FORMAT_NAMES, *GRAPH_FORMAT_NAMES}))}",
                           parameter="format", value=fmt, reason="unknown format")
-    return run_query(request, text, None, request.headers.get("accept"), result_media, graph_media, pool="published")
+    return await answer(request, prepare(request, text, None, request.headers.get("accept"), result_media, graph_media,
+                                         pool="published"))
 
 
 def router_for(settings: Settings) -> APIRouter:
@@ -96,16 +96,19 @@ def router_for(settings: Settings) -> APIRouter:
     except CatalogError as error:
         log.error("the named queries cannot be read; they get no operations of their own: %s", error)
         catalog = {}
+        router.catalog = error  # type: ignore[attr-defined]
+    else:
+        router.catalog = catalog  # type: ignore[attr-defined]
     for named in catalog.values():
         router.add_api_route(f"/{named.name}", _operation(named), methods=["GET"], summary=named.title,
                              description=named.description, response_class=Response, responses=RESPONSES,
                              operation_id=f"query_{named.name.replace('-', '_')}")
 
-    def run_any(request: Request,
+    async def run_any(request: Request,
                 name: Annotated[str, Path(pattern=NAME_PATTERN, description="A name from GET /api/queries.")],
                 format: Annotated[Optional[str], Query(description=FORMAT_DOC)] = None) -> Response:
         """Run any named query of the catalogue (its parameters as URL parameters)."""
-        return run_named(request, name)
+        return await run_named(request, name)
 
     router.add_api_route("/{name}", run_any, methods=["GET"], summary="Run a named query", response_class=Response,
                          responses=RESPONSES)
@@ -114,8 +117,8 @@ def router_for(settings: Settings) -> APIRouter:
 
 def _operation(named: NamedQuery):
     """An endpoint whose signature documents the query's parameters (it reads them from the URL)."""
-    def endpoint(request: Request, **_: Any) -> Response:
-        return run_named(request, named.name)
+    async def endpoint(request: Request, **_: Any) -> Response:
+        return await run_named(request, named.name)
 
     parameters = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
     for param in named.parameters:

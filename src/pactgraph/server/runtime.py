@@ -17,6 +17,7 @@ from pathlib import Path
 from ..export import ExportFormat, export_graph
 from ..settings import Settings
 from ..store import GraphStore, StoreNotBuiltError
+from .cache import AnswerCache
 from .workers import StoreSpec, WorkerPool
 
 log = logging.getLogger("pactgraph.server")
@@ -37,6 +38,7 @@ class Runtime:
         self._dumps: dict[ExportFormat, tuple[Path, Path]] = {}
         self._dump_lock = threading.Lock()
         self._sizes: dict[str, int] | None = None
+        self._answers: AnswerCache | None = None
 
     @property
     def build(self) -> Path:
@@ -50,6 +52,15 @@ class Runtime:
                     raise StoreNotBuiltError(f"no graph has been built at {self.settings.store}; run 'pactgraph build' first")
                 self._build = self.settings.store.resolve()
             return self._build
+
+    @property
+    def answers(self) -> AnswerCache:
+        """Answers of the published build kept for repeated queries (see ``cache.py``)."""
+        build = self.build
+        with self._lock:
+            if self._answers is None:
+                self._answers = AnswerCache(build.name, self.settings.cache_bytes)
+            return self._answers
 
     @property
     def graph(self) -> GraphStore:
