@@ -29,6 +29,9 @@ from pathlib import Path
 
 from pyoxigraph import RdfFormat, Store
 
+from pactgraph.catalog import load_catalog
+from pactgraph.vocab import PREFIXES as PREFIX_IRIS
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
@@ -43,12 +46,22 @@ QUERIES = {
 LUA_CYCLE = """
 local paths = {}
 for line in io.lines("%s") do paths[#paths + 1] = line end
+local unique = %s
 local i = 0
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
 request = function()
-  i = i %% #paths + 1
-  return wrk.format("GET", paths[i], {["Accept"] = "application/sparql-results+json"})
+  i = i + 1
+  local path = paths[(i - 1) %% #paths + 1]
+  if unique then path = path .. "%%0A%%23" .. tid .. "-" .. i end
+  return wrk.format("GET", path, {["Accept"] = "application/sparql-results+json"})
 end
 """
+#: Named queries driven by default: the dependency analyses (the issue's target) and a list.
+DEFAULT_NAMED = ("obligations-depending-on-eurodac", "impact-of-delay", "acts")
 
 
 def free_port() -> int:
@@ -57,7 +70,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_for(url: str, seconds: float = 30) -> None:
+def wait_for(url: str, seconds: float = 120) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
         try:
@@ -79,10 +92,13 @@ def server(command: list[str], probe: str):
         process.wait(timeout=20)
 
 
-def wrk(url_base: str, path_file: Path | None, single_path: str | None, seconds: int, connections: int) -> dict:
+def wrk(url_base: str, path_file: Path | None, single_path: str | None, seconds: int, connections: int,
+        unique: bool = False) -> dict:
+    """One wrk run: the same path repeated, or the paths of a file in turn (``unique``: each
+    request made distinct by a SPARQL comment with a request counter, so no cache can answer)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         if path_file:
-            script.write(LUA_CYCLE % path_file)
+            script.write(LUA_CYCLE % (path_file, "true" if unique else "false"))
         else:
             script.write('wrk.headers["Accept"] = "application/sparql-results+json"\n')
     target = url_base + (single_path or "/")
@@ -106,6 +122,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--store", type=Path, default=ROOT / "var" / "store")
+    parser.add_argument("--http-processes", type=int, default=1, help="pactgraph serve --http-processes")
+    parser.add_argument("--named", nargs="+", default=list(DEFAULT_NAMED),
+                        help="named queries to drive ('all': every one without SERVICE)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
@@ -128,9 +147,14 @@ def main() -> None:
                      [str(BIN / "oxigraph"), "serve-read-only", "--location", str(oxi_db), "--bind", f"127.0.0.1:{oxi_port}"],
                      True),
         "pactgraph": (f"http://127.0.0.1:{pg_port}", "/sparql",
-                      [str(BIN / "pactgraph"), "serve", "--host", "127.0.0.1", "--port", str(pg_port), "--store", str(args.store)],
+                      [str(BIN / "pactgraph"), "serve", "--host", "127.0.0.1", "--port", str(pg_port), "--store", str(args.store),
+                       "--http-processes", str(args.http_processes)],
                       False),
     }
+    catalog = load_catalog(ROOT / "queries")
+    named = list(catalog) if args.named == ["all"] else args.named
+    named = [n for n in named if "SERVICE" not in catalog[n].render({}).upper()]  # Oxigraph has no stand-in here
+    declared = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIX_IRIS.items())
     for name, (base, path, command, union_param) in endpoints.items():
         extra = "&union-default-graph" if union_param else ""
         with server(command, f"{base}{path}?query={urllib.parse.quote('ASK {}')}"):
@@ -140,18 +164,24 @@ def main() -> None:
             paths = work / f"{name}-articles.txt"
             paths.write_text("\n".join(f"{path}?query={urllib.parse.quote(article_query.format(a))}{extra}"
                                        for a in articles) + "\n", encoding="utf-8")
-            results.append(("article lookup (distinct per request)", name,
+            results.append(("article lookup (cycling every article)", name,
                             wrk(base, paths, None, args.seconds, args.connections)))
+            results.append(("article lookup (unique text per request)", name,
+                            wrk(base, paths, None, args.seconds, args.connections, unique=True)))
+            for query in named:
+                single = (f"/api/queries/{query}" if name == "pactgraph"
+                          else f"{path}?query={urllib.parse.quote(declared + catalog[query].render({}))}{extra}")
+                results.append((f"named: {query} (repeated)", name, wrk(base, None, single, args.seconds, args.connections)))
 
     print(f"\n{args.connections} connections, {args.seconds} s per run, loopback; {len(articles)} distinct article lookups\n")
-    print(f"{'query':42} {'server':10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+    print(f"{'query':48} {'server':10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
     by_case: dict[str, dict[str, dict]] = {}
     for case, name, figures in results:
         by_case.setdefault(case, {})[name] = figures
-        print(f"{case:42} {name:10} {figures['rps']:9.0f} {figures['p50']:8.2f} {figures['p99']:8.2f} {figures['errors']:8d}")
-    print(f"\n{'query':42} {'pactgraph / oxigraph (req/s)':>30}")
+        print(f"{case:48} {name:10} {figures['rps']:9.0f} {figures['p50']:8.2f} {figures['p99']:8.2f} {figures['errors']:8d}")
+    print(f"\n{'query':48} {'pactgraph / oxigraph (req/s)':>30}")
     for case, pair in by_case.items():
-        print(f"{case:42} {pair['pactgraph']['rps'] / pair['oxigraph']['rps']:30.2f}")
+        print(f"{case:48} {pair['pactgraph']['rps'] / pair['oxigraph']['rps']:30.2f}")
     shutil.rmtree(work, ignore_errors=True)
 
 

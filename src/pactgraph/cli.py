@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 the graph does not conform, or a query parameter is wro
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from datetime import date
@@ -129,12 +130,13 @@ def validate(
 
 @app.command()
 def query(
-    name_or_file: Annotated[str, typer.Argument(help="A named query (see 'pactgraph queries') or a .rq file.")],
+    name_or_file: Annotated[str, typer.Argument(help="A named query (see 'pactgraph queries'), a .rq file, or the "
+                                                     "text of a query.")],
     param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Parameter as key=value; repeatable.")] = None,
     fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="Output format.")] = ResultFormat.table,
     store: StoreOption = None,
 ) -> None:
-    """Run a named query or a SPARQL file against the built graph."""
+    """Run a named query, a SPARQL file or a query's text against the built graph."""
     settings = _settings(store)
     given: dict[str, str] = {}
     for item in param or []:
@@ -146,7 +148,7 @@ def query(
     try:
         text = _query_text(settings, name_or_file, given)
     except (UnknownQueryError, CatalogError, OSError) as error:
-        err.print(f"[red]error:[/red] {error.args[0] if error.args else error}", markup=False)
+        err.print(f"error: {error.args[0] if error.args else error}", markup=False)
         raise typer.Exit(2) from None
     except QueryParameterError as error:
         err.print(f"error: {error}", markup=False)
@@ -170,12 +172,20 @@ def query(
         sys.stdout.flush()
 
 
+#: What the text of a query starts with (after comments), as opposed to a name or a file.
+QUERY_TEXT = re.compile(r"^(\s*#[^\n]*\n)*\s*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
 def _query_text(settings: Settings, name_or_file: str, given: dict[str, str]) -> str:
     path = Path(name_or_file)
     if path.suffix == ".rq" and path.is_file():
         if given:
             raise QueryParameterError(next(iter(given)), None, "parameters are for named queries only")
         return path.read_text(encoding="utf-8")
+    if QUERY_TEXT.match(name_or_file):
+        if given:
+            raise QueryParameterError(next(iter(given)), None, "parameters are for named queries only")
+        return name_or_file
     return get_query(load_catalog(settings.queries_dir), name_or_file).render(given)
 
 
@@ -399,6 +409,10 @@ def serve(
     token_file: Annotated[Optional[Path], typer.Option(help="File holding the bearer token (default: $PACTGRAPH_UPDATE_TOKEN).")] = None,
     scratch: Annotated[Optional[Path], typer.Option(help="The writable scratch store for updates (default: a temporary one, "
                                                          "or $PACTGRAPH_SCRATCH); never the published build.")] = None,
+    http_processes: Annotated[int, typer.Option(min=1, help="HTTP server processes, each with its own query workers "
+                                                            "and answer cache (not with --allow-update).")] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log every request (off by default: logging "
+                                                  "is a large part of a cheap request's cost).")] = False,
     store: StoreOption = None,
 ) -> None:
     """Serve the built graph over HTTP: SPARQL at /sparql, the named queries and reports under /api, dumps, docs at /docs."""
@@ -431,4 +445,16 @@ def serve(
         err.print("error: the scratch store cannot be the published build", markup=False)
         raise typer.Exit(2)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(create_app(settings), host=host, port=port)
+    if http_processes == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, access_log=access_log)
+        return
+    if settings.allow_update:
+        err.print("error: --allow-update needs a single HTTP process (one process owns the scratch store)", markup=False)
+        raise typer.Exit(2)
+    # Each process makes its own app from the environment (uvicorn starts them by import string).
+    os.environ.update({"PACTGRAPH_HOME": str(settings.root), "PACTGRAPH_STORE": str(settings.store.absolute()),
+                       "PACTGRAPH_QUERY_TIMEOUT": str(settings.query_timeout), "PACTGRAPH_MAX_ROWS": str(settings.max_rows),
+                       "PACTGRAPH_MAX_REQUEST_BYTES": str(settings.max_request_bytes),
+                       "PACTGRAPH_CACHE_BYTES": str(settings.cache_bytes), "PACTGRAPH_WORKERS": str(settings.workers)})
+    uvicorn.run("pactgraph.server.app:app_from_environment", factory=True, workers=http_processes, host=host, port=port,
+                access_log=access_log)

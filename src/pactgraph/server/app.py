@@ -6,7 +6,8 @@ dumps (``dumps.py``). Queries and reports run in worker processes (``workers.py`
 timeout really stops them. Nothing is opened until first use (or the server's startup);
 shutting the app down stops the workers.
 
-Around the routes, from the outside in: CORS (any origin may read; the update token travels
+Around the routes, from the outside in: ``FastLane``, which sends a repeated GET of the
+published graph again without entering the app (``fastlane.py``); CORS (any origin may read; the update token travels
 in a header, never a cookie), gzip for large responses, and ``LastResort``, which caps the
 request size (413) and turns any error that escapes a handler into a plain 500.
 """
@@ -27,6 +28,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from .. import __version__
 from ..settings import Settings
 from . import dumps, reports, sparql, update
+from .fastlane import FastLane
 from .pages import home_page
 from .problems import LastResort, Problem, render
 from .queries import router_for
@@ -99,7 +101,14 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"],
                        allow_headers=["*"], expose_headers=["ETag", "X-SPARQL-MaxRows", "X-SHACL-Conforms", "Retry-After"],
                        max_age=600)
+    app.add_middleware(FastLane, max_bytes=settings.cache_bytes)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of each process of ``pactgraph serve --http-processes N``: uvicorn starts the
+    processes by import string, so their settings travel in the environment."""
+    return create_app(Settings())
 
 
 def _warm_up(runtime: Runtime) -> None:
