@@ -173,3 +173,38 @@ def test_graph_store_errors(writable):
     bad_type = writable.put("/store", params={"graph": GRAPH}, content=TURTLE, headers={"content-type": "text/plain", **AUTH})
     bad_iri = writable.get("/store", params={"graph": "no iri"})
     assert [r.status_code for r in (neither, both, bad_body, bad_type, bad_iri)] == [400, 400, 400, 415, 400]
+
+
+def test_a_post_to_the_store_itself_creates_a_graph_readable_at_its_location(writable):
+    created = writable.post("/store", content=TURTLE, headers={"content-type": "text/turtle", **AUTH})
+    assert created.status_code == 201
+    location = created.headers["location"]
+    assert "/store/graphs/" in location
+    at_location = writable.get(location.removeprefix(str(writable.base_url)), headers={"accept": "application/n-triples"})
+    assert at_location.status_code == 200 and len(at_location.text.splitlines()) == 3
+    by_param = writable.get("/store", params={"graph": location}, headers={"accept": "application/n-triples"})
+    assert by_param.text == at_location.text
+    another = writable.post("/store", content=TURTLE, headers={"content-type": "text/turtle", **AUTH})
+    assert another.headers["location"] != location
+    assert writable.post("/store", content=TURTLE, headers={"content-type": "text/turtle"}).status_code == 401
+
+
+def test_a_multipart_post_merges_every_part_into_the_graph(writable):
+    target = "http://example.org/graph/multipart"
+    files = [("one", ("a.ttl", TURTLE.encode(), "text/turtle")),
+             ("two", ("b.nt", b'<http://example.org/c> <http://example.org/r> "3" .\n', "application/octet-stream"))]
+    merged = writable.post("/store", params={"graph": target}, files=files, headers=AUTH)
+    assert merged.status_code == 201
+    got = writable.get("/store", params={"graph": target}, headers={"accept": "application/n-triples"})
+    assert len(got.text.splitlines()) == 4
+
+
+def test_a_bad_part_of_a_multipart_post_writes_nothing(writable):
+    target = "http://example.org/graph/multipart-bad"
+    files = [("one", ("a.ttl", TURTLE.encode(), "text/turtle")), ("two", ("b.ttl", b"not turtle {", "text/turtle"))]
+    refused = writable.post("/store", params={"graph": target}, files=files, headers=AUTH)
+    assert refused.status_code == 400 and "part 2" in refused.text
+    assert writable.get("/store", params={"graph": target}).status_code == 404
+    untyped = writable.post("/store", params={"graph": target}, files=[("x", ("notes.txt", b"hello", "text/plain"))],
+                            headers=AUTH)
+    assert untyped.status_code == 415 and "notes.txt" in untyped.text

@@ -11,6 +11,8 @@ the published build otherwise.
 from __future__ import annotations
 
 import hmac
+import uuid
+from pathlib import Path
 from typing import Annotated, Optional
 
 from fastapi import APIRouter, Query, Request
@@ -105,19 +107,56 @@ def store_get(request: Request, graph: GraphParam = None, default: DefaultParam 
     return Response(answer.body, media_type=answer.media, headers=headers)
 
 
+#: Media types by file extension, for a multipart part sent as application/octet-stream.
+EXTENSIONS = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json",
+              ".json": "application/ld+json", ".rdf": "application/rdf+xml", ".owl": "application/rdf+xml"}
+
+
+async def _documents(request: Request) -> tuple[tuple[bytes, str], ...]:
+    """The RDF documents a write carries: the body, or each part of a ``multipart/form-data``
+    body (GSP 5.5), each with its media type. Raises Problem 415 for one of another type."""
+    media, _ = media_type(request)
+    if media != "multipart/form-data":
+        if media not in GRAPH_TYPES:
+            raise Problem(415, f"send the graph as one of {', '.join(GRAPH_TYPES)} (or multipart/form-data of them), "
+                               f"not {media or 'no Content-Type'}")
+        return ((await request.body(), media),)
+    try:
+        form = await request.form()
+    except Exception as error:  # noqa: BLE001 - python-multipart's errors are the client's
+        raise Problem(400, f"the multipart body cannot be read: {error}") from None
+    documents = []
+    for number, (field, part) in enumerate(form.multi_items(), start=1):
+        if isinstance(part, str):
+            raise Problem(415, f"part {number} ('{field}') is a plain form field; send each graph as a file part "
+                               f"with its Content-Type")
+        part_media = (part.content_type or "").split(";")[0].strip().lower()
+        if part_media in ("", "application/octet-stream") and part.filename:
+            part_media = EXTENSIONS.get(Path(part.filename).suffix.lower(), part_media)
+        if part_media not in GRAPH_TYPES:
+            raise Problem(415, f"part {number} ('{part.filename or field}') is {part_media or 'of no type'}; "
+                               f"each part must be one of {', '.join(GRAPH_TYPES)}")
+        documents.append((await part.read(), part_media))
+    if not documents:
+        raise Problem(400, "the multipart body has no parts")
+    return tuple(documents)
+
+
 async def _write(request: Request, graph: Optional[str], default: Optional[str], replace: bool) -> Response:
     runtime = runtime_of(request)
     if not runtime.settings.allow_update:
         raise Problem(405, READ_ONLY, headers={"Allow": "GET, HEAD"})
     check_token(request)
+    headers = {}
+    if not replace and graph is None and default is None:
+        # GSP 5.5: a POST to the store itself creates a graph, whose IRI the server chooses.
+        graph = endpoint_iri(request, f"/store/graphs/{uuid.uuid4()}")
+        headers["Location"] = graph
     name = _target(graph, default)
-    media, _ = media_type(request)
-    if media not in GRAPH_TYPES:
-        raise Problem(415, f"send the graph as one of {', '.join(GRAPH_TYPES)}, not {media or 'no Content-Type'}")
-    body = await request.body()
-    created = await run_in_threadpool(run_job, lambda: runtime.scratch, jobs.graph_write, name, body, media,
+    documents = await _documents(request)
+    created = await run_in_threadpool(run_job, lambda: runtime.scratch, jobs.graph_write, name, documents,
                                       name or endpoint_iri(request, "/store"), replace)
-    return Response(status_code=201 if created else 204)
+    return Response(status_code=201 if created else 204, headers=headers)
 
 
 @router.put("/store", status_code=204, response_class=Response, summary="Replace a graph",
@@ -130,8 +169,18 @@ async def store_put(request: Request, graph: GraphParam = None, default: Default
 @router.post("/store", status_code=204, response_class=Response, summary="Add to a graph",
              responses={201: {"description": "Created"}, 204: {"description": "Merged"}})
 async def store_post(request: Request, graph: GraphParam = None, default: DefaultParam = None) -> Response:
-    """Merge the body into one graph of the scratch store."""
+    """Merge the body into one graph of the scratch store; without `graph` or `default`, create a
+    new graph and answer 201 with its IRI in `Location` (readable at that IRI). The body may be
+    `multipart/form-data` with one RDF document a part."""
     return await _write(request, graph, default, replace=False)
+
+
+@router.api_route("/store/graphs/{key}", methods=["GET", "HEAD"], response_class=Response,
+                  summary="Read a graph the store created",
+                  responses={200: {"content": {media: {} for media in GRAPH_TYPES}}, 404: {"description": "No such graph"}})
+def created_graph_get(request: Request, key: str) -> Response:
+    """A graph created by POST to `/store`, at its own IRI (direct graph identification)."""
+    return store_get(request, graph=endpoint_iri(request, f"/store/graphs/{key}"))
 
 
 @router.delete("/store", status_code=204, response_class=Response, summary="Drop a graph",
