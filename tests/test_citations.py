@@ -52,6 +52,9 @@ ELI = "http://data.europa.eu/eli/"
         ("OJ L, 2024/1351, 22.5.2024", "oj-reference", None, None, "OJ L, 2024/1351, 22.5.2024"),
         ("OJ L 180, 29.6.2013, p. 31", "oj-reference", None, None, "OJ L 180, 29.6.2013, p. 31"),
         ("kst-36871-5", "kamerstuk", None, None, "kst-36871-5"),
+        ("KST 36600-XX, nr. 5", "kamerstuk", None, None, "kst-36600-XX-5"),
+        ("2024Z03504", "parliamentary-case", None, None, "2024Z03504"),
+        ("TZ202403-087", "commitment", None, None, "TZ202403-087"),
         ("stb-2000-496", "staatsblad", None, None, "stb-2000-496"),
         ("CELEX:62014CJ0362", "eu-document", "62014CJ0362", None, None),
         ("32024R1356R(01)", "regulation", "32024R1356R(01)", None, None),
@@ -197,3 +200,14 @@ def test_find_citations_never_raises_and_every_span_slices_to_its_text(text: str
     spans = [c.span for c in citations]
     assert spans == sorted(spans)
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+
+
+def test_a_footnotes_short_kamerstuk_in_brackets_is_found():
+    prose = "Motie Ceder (nr. 19 637, 3193); zie ook nr. 19 637, 3193 zonder haakjes."
+    found = find_citations(prose)
+    assert [(c.text, c.reference) for c in found] == [("nr. 19 637, 3193", "kst-19637-3193")]
+
+
+@pytest.mark.parametrize("text", ["2024Z0350", "12024Z03504", "TZ202413-087", "TZ202403-87", "x2024Z03504"])
+def test_near_misses_of_parliamentary_identifiers_are_not_found(text):
+    assert find_citations(f"Zie {text}.") == []

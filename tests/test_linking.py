@@ -24,6 +24,13 @@ def test_cited_acts_articles_and_papers_are_found_and_checked_against_the_graph(
     assert found["Regulation (EU) 2019/1896"].known is False
 
 
+def test_a_lettered_senate_paper_is_known_whatever_the_case_of_its_letter(graph):
+    [paper] = link_text(graph, "Zie Kamerstukken I 2026/26, 36 871/35 612, N.")
+    assert paper.reference == "kst-36871-N" and paper.known is True
+    [other] = link_text(graph, "Zie Kamerstukken I 2026/26, 36 871, M.")
+    assert other.known is False
+
+
 def test_link_command_reads_a_file_and_answers_json(build_report, project_settings, tmp_path):
     path = tmp_path / "letter.txt"
     path.write_text(TEXT, encoding="utf-8")

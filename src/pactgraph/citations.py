@@ -74,6 +74,8 @@ class CitationKind(StrEnum):
     KAMERSTUK = "kamerstuk"
     KAMERSTUK_DOSSIER = "kamerstuk-dossier"
     STAATSBLAD = "staatsblad"
+    PARLIAMENTARY_CASE = "parliamentary-case"
+    COMMITMENT = "commitment"
 
 
 @dataclass(frozen=True)
@@ -212,7 +214,7 @@ COMMISSION_DOCUMENT_CITATION: Final = re.compile(
 _SPACED_DOSSIER: Final = r"\d{1,2}\s?\d{3}(?:-\d{2})?"
 KAMERSTUK_CITATION: Final = re.compile(
     rf"""
-    \bKamerstuk(?:ken)?
+    \b(?:Kamerstuk(?:ken)?|KST)
     (?:\s(?P<chamber>II|I)\b)?
     (?:\s(?P<session>\d{{4}}/\d{{2}}(?:\d{{2}})?))?
     ,?\s(?P<dossiers>{_SPACED_DOSSIER}(?:/{_SPACED_DOSSIER})*)(?!\d)
@@ -222,6 +224,13 @@ KAMERSTUK_CITATION: Final = re.compile(
     re.VERBOSE,
 )
 KAMERSTUK_ID: Final = re.compile(rf"(?<![\w-]){KAMERSTUK_ID_PATTERN.pattern}(?![\w-])")
+# "(nr. 19 637, 3193)": a footnote's short form of Kamerstuk 19 637, nr. 3193 (in brackets only:
+# bare, "nr." and two numbers say too little).
+KAMERSTUK_SHORT_CITATION: Final = re.compile(r"(?<=\()nr\.\s(?P<dossier>\d{2}\s?\d{3}),\s(?P<number>\d{1,5})(?=\))")
+# A Tweede Kamer case ("zaak") number, "2024Z03504", and a minister's recorded commitment
+# ("toezegging"), "TZ202403-087": the Tweede Kamer's own identifiers.
+PARLIAMENTARY_CASE_CITATION: Final = re.compile(r"(?<![\w-])(?P<year>20\d{2})Z(?P<number>\d{5})(?![\w-])")
+COMMITMENT_CITATION: Final = re.compile(r"(?<![\w-])TZ(?P<year>20\d{2})(?P<month>0[1-9]|1[0-2])-(?P<number>\d{3})(?![\w-])")
 STAATSBLAD_ID: Final = re.compile(rf"(?<![\w-]){STAATSBLAD_ID_PATTERN.pattern}(?![\w-])")
 STAATSBLAD_CITATION: Final = re.compile(rf"(?<![\w-]){STAATSBLAD_CITATION_PATTERN.pattern}(?!\d)")
 OJ_CITATION: Final = re.compile(rf"(?<!\w){OJ_REFERENCE_PATTERN.pattern}(?!\w)", OJ_REFERENCE_PATTERN.flags)
@@ -360,6 +369,22 @@ def _kamerstukken(text: str) -> Iterator[Citation]:
         yield _citation(match, CitationKind.KAMERSTUK, reference=paper.identifier)
 
 
+def _short_kamerstukken(text: str) -> Iterator[Citation]:
+    for match in KAMERSTUK_SHORT_CITATION.finditer(text):
+        try:
+            paper = Kamerstuk(re.sub(r"\s", "", match["dossier"]), match["number"])
+        except IdentifierError:
+            continue
+        yield _citation(match, CitationKind.KAMERSTUK, reference=paper.identifier)
+
+
+def _parliamentary_identifiers(text: str) -> Iterator[Citation]:
+    for match in PARLIAMENTARY_CASE_CITATION.finditer(text):
+        yield _citation(match, CitationKind.PARLIAMENTARY_CASE, reference=match.group())
+    for match in COMMITMENT_CITATION.finditer(text):
+        yield _citation(match, CitationKind.COMMITMENT, reference=match.group())
+
+
 def _staatsblad(text: str) -> Iterator[Citation]:
     for match in (*STAATSBLAD_ID.finditer(text), *STAATSBLAD_CITATION.finditer(text)):
         try:
@@ -420,6 +445,8 @@ _FINDERS: Final[tuple[Callable[[str], Iterable[Citation]], ...]] = (
     _dutch_articles,
     _commission_documents,
     _kamerstukken,
+    _short_kamerstukken,
+    _parliamentary_identifiers,
     _staatsblad,
     _oj_references,
     _celex_numbers,

@@ -35,6 +35,12 @@ def link_text(graph: GraphStore, text: str) -> list[Citation]:
     from its officielebekendmakingen id (``kst-32317-985``).
     """
     known = graph_knows(graph)
-    return [replace(c, known=known(ID + "document/" + c.reference))
+
+    def paper_known(reference: str) -> bool:
+        # Document keys are IRI slugs in lower case ("kst-36871-n"); the identifier keeps the
+        # case officielebekendmakingen uses for chapters and letters ("kst-36871-N").
+        return any(known(ID + "document/" + key) for key in dict.fromkeys((reference, reference.lower())))
+
+    return [replace(c, known=paper_known(c.reference))
             if c.known is None and c.reference and c.reference.startswith("kst-") else c
             for c in resolve(find_citations(text), known)]
