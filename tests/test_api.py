@@ -115,3 +115,15 @@ def test_every_named_query_is_documented_in_openapi(client, catalog):
         documented = {p["name"] for p in operation.get("parameters", [])}
         assert documented == {p.name for p in named.parameters} | {"format"}
     assert client.get("/docs").status_code == 200
+
+
+def test_every_operation_in_openapi_has_an_id_of_its_own(make_client):
+    import warnings
+
+    client = make_client()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # FastAPI warns on a duplicate operation id
+        schema = client.get("/openapi.json").json()
+    ids = [operation["operationId"] for path in schema["paths"].values() for operation in path.values()]
+    assert len(ids) == len(set(ids))
+    assert {"get", "post"} <= set(schema["paths"]["/sparql"])

@@ -79,12 +79,14 @@ def _route(fmt: ExportFormat):
 
 
 for _fmt in ExportFormat:
-    router.add_api_route(f"/dump.{SUFFIX[_fmt]}", _route(_fmt), methods=["GET", "HEAD"], response_class=Response,
+    router.add_api_route(f"/dump.{SUFFIX[_fmt]}", _route(_fmt), methods=["GET"], response_class=Response,
                          summary=f"Dump ({_fmt.value})", responses=RESPONSES, name=f"dump_{_fmt.value}")
+    router.add_api_route(f"/dump.{SUFFIX[_fmt]}", _route(_fmt), methods=["HEAD"], response_class=Response,
+                         include_in_schema=False, name=f"dump_{_fmt.value}_head")
 
 
-@router.api_route("/api/dump", methods=["GET", "HEAD"], response_class=Response, summary="Dump the whole graph",
-                  responses=RESPONSES)
+@router.head("/api/dump", response_class=Response, include_in_schema=False)
+@router.get("/api/dump", response_class=Response, summary="Dump the whole graph", responses=RESPONSES)
 async def dump_any(request: Request,
                    format: Annotated[ExportFormat, Query(description="turtle, nquads or jsonld.")] = ExportFormat.nquads
                    ) -> Response:

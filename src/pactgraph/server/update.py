@@ -85,8 +85,9 @@ GraphParam = Annotated[Optional[str], Query(description="The IRI of a named grap
 DefaultParam = Annotated[Optional[str], Query(description="Present (`?default`) for the default graph.")]
 
 
-@router.api_route("/store", methods=["GET", "HEAD"], response_class=Response, summary="Read a graph",
-                  responses={200: {"content": {media: {} for media in GRAPH_TYPES}}, 404: {"description": "No such graph"}})
+@router.head("/store", response_class=Response, include_in_schema=False)
+@router.get("/store", response_class=Response, summary="Read a graph",
+            responses={200: {"content": {media: {} for media in GRAPH_TYPES}}, 404: {"description": "No such graph"}})
 def store_get(request: Request, graph: GraphParam = None, default: DefaultParam = None) -> Response:
     """The triples of one graph (Graph Store Protocol GET), in Turtle, N-Triples, JSON-LD or RDF/XML."""
     name = _target(graph, default)
@@ -175,9 +176,9 @@ async def store_post(request: Request, graph: GraphParam = None, default: Defaul
     return await _write(request, graph, default, replace=False)
 
 
-@router.api_route("/store/graphs/{key}", methods=["GET", "HEAD"], response_class=Response,
-                  summary="Read a graph the store created",
-                  responses={200: {"content": {media: {} for media in GRAPH_TYPES}}, 404: {"description": "No such graph"}})
+@router.head("/store/graphs/{key}", response_class=Response, include_in_schema=False)
+@router.get("/store/graphs/{key}", response_class=Response, summary="Read a graph the store created",
+            responses={200: {"content": {media: {} for media in GRAPH_TYPES}}, 404: {"description": "No such graph"}})
 def created_graph_get(request: Request, key: str) -> Response:
     """A graph created by POST to `/store`, at its own IRI (direct graph identification)."""
     return store_get(request, graph=endpoint_iri(request, f"/store/graphs/{key}"))
