@@ -1,15 +1,17 @@
 """``create_app(settings)``: the FastAPI app serving a built graph.
 
 One router a concern: the SPARQL protocol (``sparql.py``), updates and the Graph Store
-Protocol (``update.py``), the named queries (``queries.py``), reports (``reports.py``) and
-dumps (``dumps.py``). Queries and reports run in worker processes (``workers.py``) so that a
-timeout really stops them. Nothing is opened until first use (or the server's startup);
-shutting the app down stops the workers.
+Protocol (``update.py``), the named queries (``queries.py``), reports (``reports.py``), the
+timeline (``timeline.py``), dumps (``dumps.py``) and the pages for people (``web.py``, their
+scripts and styles under ``/static``). Queries and reports run in worker processes
+(``workers.py``) so that a timeout really stops them. Nothing is opened until first use (or
+the server's startup); shutting the app down stops the workers.
 
 Around the routes, from the outside in: ``FastLane``, which sends a repeated GET of the
-published graph again without entering the app (``fastlane.py``); CORS (any origin may read; the update token travels
-in a header, never a cookie), gzip for large responses, and ``LastResort``, which caps the
-request size (413) and turns any error that escapes a handler into a plain 500.
+published graph again without entering the app (``fastlane.py``); CORS (any origin may read;
+the update token travels in a header, never a cookie), gzip for large responses, and
+``LastResort``, which caps the request size (413) and turns any error that escapes a handler
+into a plain 500.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.staticfiles import StaticFiles
 
 from .. import __version__
 from ..settings import Settings
-from . import dumps, reports, sparql, update
+from . import dumps, reports, sparql, timeline, update, web
 from .fastlane import FastLane
 from .pages import home_page
 from .problems import LastResort, Problem, render
@@ -61,7 +64,9 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             await run_in_threadpool(runtime.close)
 
-    app = FastAPI(title="pactgraph", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    # web.py serves /docs with a vendored Swagger UI, so that it works offline; no ReDoc (a CDN script).
+    app = FastAPI(title="pactgraph", version=__version__, description=DESCRIPTION, lifespan=lifespan, docs_url=None,
+                  redoc_url=None)
     app.state.settings = settings
     app.state.runtime = Runtime(settings)
 
@@ -76,6 +81,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(named_queries)
     app.include_router(reports.router)
     app.include_router(dumps.router)
+    app.include_router(timeline.router)
+    app.include_router(web.router)
+    app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
 
     @app.exception_handler(Problem)
     async def problem(request: Request, error: Problem) -> Response:
