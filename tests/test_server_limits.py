@@ -122,7 +122,7 @@ def test_serve_passes_its_options_to_the_app(monkeypatch, project_settings, buil
     from pactgraph.cli import app
 
     seen = {}
-    monkeypatch.setattr(uvicorn, "run", lambda application, host, port: seen.update(
+    monkeypatch.setattr(uvicorn, "run", lambda application, host, port, **options: seen.update(
         settings=application.state.settings, host=host, port=port))
     store = str(project_settings.store)
     result = CliRunner().invoke(app, ["serve", "--store", store, "--port", "8123", "--workers", "3", "--timeout", "2.5",
@@ -141,7 +141,7 @@ def test_serve_allows_updates_only_with_a_token(monkeypatch, project_settings, b
 
     monkeypatch.delenv("PACTGRAPH_UPDATE_TOKEN", raising=False)
     seen = {}
-    monkeypatch.setattr(uvicorn, "run", lambda application, host, port: seen.update(settings=application.state.settings))
+    monkeypatch.setattr(uvicorn, "run", lambda application, host, port, **options: seen.update(settings=application.state.settings))
     store = str(project_settings.store)
     refused = CliRunner().invoke(app, ["serve", "--store", store, "--allow-update"])
     assert refused.exit_code == 2 and "token" in refused.output

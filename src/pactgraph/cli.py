@@ -34,25 +34,59 @@ from .linking import link_text
 from .results import ResultFormat, results_table, serialize_results, show
 from .settings import Settings
 from .reasoning import check_ontology
+from .remote import RemoteAuth, RemoteConfig, RemoteStore, RemoteStoreError, env_options, is_url
 from .sources import SourceTableError
 from .store import GraphStore, StoreNotBuiltError
 from .timeline import timeline as run_timeline
 from .validation import ShapesError, load_shapes, validate_store
 from .validation_output import ReportFormat, report_json, report_table, report_text, report_turtle
 
-app = typer.Typer(help="pactgraph: the knowledge graph of the EU Pact on Migration and Asylum.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
 out = Console()
 err = Console(stderr=True)
 
-StoreOption = Annotated[Optional[Path], typer.Option("--store", help="Store location (default: var/store, or $PACTGRAPH_STORE).")]
+
+class _Commands(typer.core.TyperGroup):
+    """Every command: a remote store that goes away or refuses in the middle of a command ends
+    it with the store's reason and exit code 2, not a traceback."""
+
+    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except RemoteStoreError as error:
+            err.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
 
 
-def _settings(store: Path | None) -> Settings:
-    return Settings(store_path=store.absolute() if store else None)
+app = typer.Typer(help="pactgraph: the knowledge graph of the EU Pact on Migration and Asylum.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, cls=_Commands)
+
+#: ``--store`` takes a folder or a URL: one option rather than a second one (``--endpoint``), so
+#: that every command, and PACTGRAPH_STORE, reaches a remote store the same way; a value
+#: starting with http:// or https:// is a remote SPARQL store (see remote.py), anything else a folder.
+StoreOption = Annotated[Optional[str], typer.Option("--store", help="Store: a folder (default: var/store, or $PACTGRAPH_STORE), "
+                                                                    "or the URL of a remote SPARQL store (http:// or https://; "
+                                                                    "credentials from PACTGRAPH_REMOTE_* variables).")]
 
 
-def _open(settings: Settings) -> GraphStore:
+def _settings(store: str | None) -> Settings:
+    try:
+        if store is None:
+            return Settings()
+        if is_url(store):
+            return Settings(remote=RemoteConfig.from_env(store))
+        return Settings(store_path=Path(store).absolute(), remote=None)
+    except ValueError as error:
+        err.print(f"error: {error}", markup=False)
+        raise typer.Exit(2) from None
+
+
+def _open(settings: Settings) -> GraphStore | RemoteStore:
+    """The built store, or the remote store (asked a first question, so that one that is down or
+    refuses says so before any work starts)."""
+    if settings.remote is not None:
+        remote = RemoteStore(settings.remote, settings.services)
+        remote.ping()
+        return remote
     try:
         return GraphStore.open(settings.store, settings.services)
     except StoreNotBuiltError as error:
@@ -71,6 +105,9 @@ def main(version: Annotated[bool, typer.Option("--version", help="Print the vers
 def build(store: StoreOption = None) -> None:
     """Check the source tables, map them, and publish a new graph (the old one stays if anything fails)."""
     settings = _settings(store)
+    if settings.remote is not None:
+        err.print("error: build writes a local store; give --store a folder, then 'pactgraph push --to URL'", markup=False)
+        raise typer.Exit(2)
     with err.status("building") as status:
         try:
             report = run_build(settings, on_step=lambda step: status.update(step))
@@ -162,6 +199,8 @@ def query(
     except ServiceNotAllowedError as error:
         err.print(f"error: {error}", markup=False)
         raise typer.Exit(2) from None
+    except RemoteStoreError:
+        raise
     except OSError as error:
         err.print(f"error: a SERVICE endpoint could not be reached or answered wrongly: {error}", markup=False)
         raise typer.Exit(2) from None
@@ -452,9 +491,76 @@ def serve(
         err.print("error: --allow-update needs a single HTTP process (one process owns the scratch store)", markup=False)
         raise typer.Exit(2)
     # Each process makes its own app from the environment (uvicorn starts them by import string).
-    os.environ.update({"PACTGRAPH_HOME": str(settings.root), "PACTGRAPH_STORE": str(settings.store.absolute()),
+    os.environ.update({"PACTGRAPH_HOME": str(settings.root),
+                       "PACTGRAPH_STORE": settings.remote.query_url if settings.remote else str(settings.store.absolute()),
                        "PACTGRAPH_QUERY_TIMEOUT": str(settings.query_timeout), "PACTGRAPH_MAX_ROWS": str(settings.max_rows),
                        "PACTGRAPH_MAX_REQUEST_BYTES": str(settings.max_request_bytes),
                        "PACTGRAPH_CACHE_BYTES": str(settings.cache_bytes), "PACTGRAPH_WORKERS": str(settings.workers)})
     uvicorn.run("pactgraph.server.app:app_from_environment", factory=True, workers=http_processes, host=host, port=port,
                 access_log=access_log)
+
+
+@app.command()
+def push(
+    to: Annotated[str, typer.Option("--to", help="The remote store's SPARQL query endpoint: .../query (Oxigraph), "
+                                                 ".../sparql (Virtuoso), .../repositories/ID (GraphDB), the dataset "
+                                                 "URL (Fuseki).")],
+    graph_prefix: Annotated[Optional[str], typer.Option(help="Namespace of the graphs in the remote store (default: "
+                                                             "the project's, https://w3id.org/pactgraph/graph/).")] = None,
+    auth: Annotated[Optional[str], typer.Option(help="basic, digest (Virtuoso) or bearer; default: bearer for a token, "
+                                                     "basic for a user ($PACTGRAPH_REMOTE_AUTH).")] = None,
+    auth_file: Annotated[Optional[Path], typer.Option(help="File holding user:password (basic, digest) or the token "
+                                                           "(default: $PACTGRAPH_REMOTE_USER and $PACTGRAPH_REMOTE_PASSWORD, "
+                                                           "or $PACTGRAPH_REMOTE_TOKEN).")] = None,
+    update_url: Annotated[Optional[str], typer.Option(help="SPARQL Update endpoint, when not the one derived from --to.")] = None,
+    gsp_url: Annotated[Optional[str], typer.Option(help="Graph Store Protocol endpoint, when not the one derived from --to; "
+                                                        "'' for a store without one (SPARQL Update is used).")] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Triples per request.")] = 5000,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds one request may take.")] = 120.0,
+    store: StoreOption = None,
+) -> None:
+    """Load the built graph into a remote SPARQL 1.1 store: into staging graphs first, in batches,
+    then made live together in one update; if anything fails, the graphs live there stay."""
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .push import PushError, push as run_push
+
+    settings = _settings(store)
+    if settings.remote is not None:
+        err.print("error: --store names the built graph to push (a folder); the remote store is --to", markup=False)
+        raise typer.Exit(2)
+    try:
+        config = RemoteConfig.for_url(to, update_url=update_url, gsp_url=gsp_url, graph_prefix=graph_prefix,
+                                      auth=RemoteAuth.from_sources(auth, auth_file), timeout=timeout, **env_options())
+    except ValueError as error:
+        err.print(f"error: {error}", markup=False)
+        raise typer.Exit(2) from None
+    local = _open(settings)
+    assert isinstance(local, GraphStore)
+    remote = RemoteStore(config, settings.services)
+    columns = (TextColumn("pushing"), BarColumn(), MofNCompleteColumn(), TextColumn("triples"), TimeElapsedColumn())
+    try:
+        with Progress(*columns, console=err, transient=True) as progress:
+            task = progress.add_task("push", total=None)
+            report = run_push(local, remote, batch_size=batch_size,
+                              on_progress=lambda done, total: progress.update(task, advance=done, total=total))
+    except (PushError, RemoteStoreError) as error:
+        err.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    finally:
+        remote.close()
+    table = Table("graph", "triples", title=f"Pushed to {config.query_url} in {report.seconds:.2f} s",
+                  caption=f"push {report.stamp}: {report.batches} batch(es) by "
+                          f"{'the Graph Store Protocol' if report.method == 'gsp' else 'SPARQL Update'}; live since "
+                          f"{time.strftime('%H:%M:%S')}")
+    for graph, count in report.graphs.items():
+        table.add_row(graph, str(count))
+    err.print(table)
+    if report.altered:
+        err.print(f"warning: the store holds {len(report.altered)} literal(s) otherwise than they were sent, e.g.",
+                  markup=False)
+        for sent, stored in report.altered[:3]:
+            err.print(f"  sent   {sent}\n  stored {stored or '(nothing like it)'}", markup=False, highlight=False,
+                      soft_wrap=True)

@@ -10,8 +10,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .federation import CELLAR_SPARQL, ServicePolicy
+
+if TYPE_CHECKING:
+    from .remote import RemoteConfig
 
 
 def _project_root() -> Path:
@@ -43,6 +47,15 @@ def _env_number(name: str, default: float, kind: type = int, *, allow_zero: bool
     return value
 
 
+def _env_remote() -> "RemoteConfig | None":
+    """The remote store PACTGRAPH_STORE names when it is a URL (its credentials from the
+    environment too); None when it names a folder or is unset."""
+    from .remote import RemoteConfig, is_url
+
+    text = os.environ.get("PACTGRAPH_STORE")
+    return RemoteConfig.from_env(text) if is_url(text) else None
+
+
 def _env_path(name: str) -> Path | None:
     text = os.environ.get(name)
     return Path(text).absolute() if text else None
@@ -71,6 +84,8 @@ class Settings:
     update_token: str | None = field(default_factory=lambda: os.environ.get("PACTGRAPH_UPDATE_TOKEN") or None, repr=False)
     #: The writable scratch store updates go to (PACTGRAPH_SCRATCH); a temporary one when unset.
     scratch_path: Path | None = field(default_factory=lambda: _env_path("PACTGRAPH_SCRATCH"))
+    #: A remote SPARQL store to query instead of the built store (``--store URL``); see remote.py.
+    remote: RemoteConfig | None = field(default_factory=_env_remote)
 
     @property
     def ontology_dir(self) -> Path:

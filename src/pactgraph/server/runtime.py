@@ -4,10 +4,16 @@ Nothing is opened until first use, so ``create_app`` never touches the store. Th
 server serves is fixed when it first opens the store (the store path's target, resolved), so
 a build published while the server runs is picked up at the next start, and the ETags of the
 dumps name that build.
+
+With a remote store (``serve --store URL``) the workers forward every query to it (see
+``pactgraph.remote``), so a push goes live on the server at once; answers are then not kept
+(``cache_bytes`` is 0: the remote graph may change under the server), and the dumps and the
+service description are of the push that was live when they were first asked for.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shutil
 import tempfile
@@ -15,6 +21,7 @@ import threading
 from pathlib import Path
 
 from ..export import ExportFormat, export_graph
+from ..remote import RemoteSpec, RemoteStore, RemoteStoreError
 from ..settings import Settings
 from ..store import GraphStore, StoreNotBuiltError
 from .cache import AnswerCache
@@ -27,10 +34,13 @@ class Runtime:
     """The pools and caches of one app; thread-safe, closed by the app's shutdown."""
 
     def __init__(self, settings: Settings):
+        if settings.remote is not None:
+            settings = dataclasses.replace(settings, cache_bytes=0,
+                                           remote=dataclasses.replace(settings.remote, timeout=settings.query_timeout))
         self.settings = settings
         self._lock = threading.Lock()
         self._build: Path | None = None
-        self._graph: GraphStore | None = None
+        self._graph: GraphStore | RemoteStore | None = None
         self._published: WorkerPool | None = None
         self._scratch: WorkerPool | None = None
         self._scratch_dir: Path | None = None
@@ -47,6 +57,15 @@ class Runtime:
         Raises StoreNotBuiltError when nothing has been built.
         """
         with self._lock:
+            if self._build is None and self.settings.remote is not None:
+                remote = RemoteStore(self.settings.remote, self.settings.services)
+                try:
+                    stamp = remote.live_push()
+                except RemoteStoreError as error:  # answered like a store not built yet: 503, with the reason
+                    raise StoreNotBuiltError(str(error)) from None
+                finally:
+                    remote.close()
+                self._build = Path(f"remote-{stamp or 'unrecorded'}")
             if self._build is None:
                 if not self.settings.store.exists():
                     raise StoreNotBuiltError(f"no graph has been built at {self.settings.store}; run 'pactgraph build' first")
@@ -63,8 +82,13 @@ class Runtime:
             return self._answers
 
     @property
-    def graph(self) -> GraphStore:
-        """The published build, opened read-only in this process (dumps, sizes)."""
+    def graph(self) -> GraphStore | RemoteStore:
+        """The published build, opened read-only in this process (dumps, sizes); or the remote store."""
+        if self.settings.remote is not None:
+            with self._lock:
+                if self._graph is None:
+                    self._graph = RemoteStore(self.settings.remote, self.settings.services)
+                return self._graph
         build = self.build
         with self._lock:
             if self._graph is None:
@@ -77,11 +101,13 @@ class Runtime:
 
         Raises StoreNotBuiltError, or RuntimeError when the workers cannot start.
         """
-        build = self.build
+        if self.settings.remote is not None:
+            spec: StoreSpec | RemoteSpec = RemoteSpec(self.settings.remote, self.settings.services)
+        else:
+            spec = StoreSpec(self.build, self.settings.services)
         with self._lock:
             if self._published is None:
-                self._published = WorkerPool(StoreSpec(build, self.settings.services), self.settings.workers,
-                                             self.settings.query_timeout)
+                self._published = WorkerPool(spec, self.settings.workers, self.settings.query_timeout)
             return self._published
 
     @property
@@ -134,6 +160,8 @@ class Runtime:
         for pool in pools:
             if pool is not None:
                 pool.close()
+        if isinstance(self._graph, RemoteStore):
+            self._graph.close()
         for folder in (self._scratch_dir, self._cache_dir):
             if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..federation import ServicePolicy
+from ..remote import RemoteStoreError
 from ..store import GraphStore
 
 log = logging.getLogger("pactgraph.server")
@@ -46,6 +47,11 @@ class PoolBusy(Exception):
 
 class WorkerCrashed(Exception):
     """The worker died, or the job raised: a bug, logged by the worker."""
+
+
+class WorkerDied(WorkerCrashed):
+    """The worker process ended while it ran the job (killed from outside: the OOM killer, an
+    operator); the job itself may be sound, so the client may try again."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,7 @@ class StoreSpec:
 def _work(conn: Connection) -> None:
     """A worker's life: open the store, then answer jobs until the socket closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
-    spec: StoreSpec = conn.recv()
+    spec: StoreSpec = conn.recv()  # or a remote.RemoteSpec: anything with open() and path
     try:
         graph = spec.open()
     except Exception as error:  # noqa: BLE001 - reported to the parent, which decides
@@ -82,6 +88,10 @@ def _work(conn: Connection) -> None:
         job, args = message
         try:
             outcome = ("ok", job(graph, *args))
+        except RemoteStoreError as error:  # a remote store down or refusing: the client's 502, not a bug
+            from .jobs import Failure
+
+            outcome = ("ok", Failure("service-failed", str(error)))
         except Exception:  # noqa: BLE001 - a bug in a job: log it here, answer 500 there
             log.exception("job %s failed", getattr(job, "__name__", job))
             outcome = ("crashed", None)
@@ -159,14 +169,20 @@ class WorkerPool:
         """Run ``job(store, *args)`` in a worker and return what it returns.
 
         Raises PoolBusy when no worker is free within the timeout, JobTimeout when the job
-        overruns it (the worker is killed and replaced), WorkerCrashed when the job raised
-        or its worker died.
+        overruns it (the worker is killed and replaced), WorkerCrashed when the job raised,
+        WorkerDied when its worker died under it (it is replaced). A worker found dead while
+        idle is replaced and the job goes to the next free one.
         """
         limit = self.timeout if timeout is None else timeout
-        try:
-            worker = self._idle.get(timeout=limit)
-        except queue.Empty:
-            raise PoolBusy(f"all {self.size} workers stayed busy for {limit:g} s") from None
+        deadline = time.monotonic() + limit
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0))
+            except queue.Empty:
+                raise PoolBusy(f"all {self.size} workers stayed busy for {limit:g} s") from None
+            if worker.process.poll() is None:
+                break
+            self._replace(worker)  # it died while idle: no request should pay for that
         try:
             worker.conn.send((job, args))
             if not worker.conn.poll(limit):
@@ -175,7 +191,7 @@ class WorkerPool:
             status, value = worker.conn.recv()
         except (EOFError, OSError):
             self._replace(worker)
-            raise WorkerCrashed("the worker died") from None
+            raise WorkerDied(f"worker {worker.process.pid} died while it ran the job") from None
         self._idle.put(worker)
         if status != "ok":
             raise WorkerCrashed("the job failed")
