@@ -221,17 +221,22 @@ def test_the_push_command(server: OxigraphServer, old: GraphStore, tmp_path: Pat
     for name in ("PACTGRAPH_REMOTE_USER", "PACTGRAPH_REMOTE_PASSWORD", "PACTGRAPH_REMOTE_TOKEN", "PACTGRAPH_REMOTE_AUTH",
                  "PACTGRAPH_REMOTE_AUTH_FILE"):
         monkeypatch.delenv(name, raising=False)
+    # The command opens the store read-only; the fixture still holds it open for writing in this
+    # process, and a read-only reader of a store being written can find its files gone: give
+    # the command a checkpoint of its own, as a build publishes one.
+    snapshot = tmp_path / "snapshot"
+    old.store.backup(str(snapshot))
     runner = CliRunner()
-    result = runner.invoke(app, ["push", "--to", server.query_url, "--store", str(old.path), "--batch-size", "2"])
+    result = runner.invoke(app, ["push", "--to", server.query_url, "--store", str(snapshot), "--batch-size", "2"])
     assert result.exit_code == 0, result.output
     assert f"Pushed to {server.query_url}" in result.output
     assert remote_for(server.query_url).graph_sizes() == old.graph_sizes()
     token = tmp_path / "token"
     token.write_text("s3cret\n")
-    result = runner.invoke(app, ["push", "--to", server.query_url, "--store", str(old.path), "--auth", "kerberos",
+    result = runner.invoke(app, ["push", "--to", server.query_url, "--store", str(snapshot), "--auth", "kerberos",
                                  "--auth-file", str(token)])
     assert result.exit_code == 2 and "expected one of basic, digest, bearer" in result.output
     closed = ClosedPort()
-    result = runner.invoke(app, ["push", "--to", closed.url(), "--store", str(old.path)],
+    result = runner.invoke(app, ["push", "--to", closed.url(), "--store", str(snapshot)],
                            env={"PACTGRAPH_REMOTE_ATTEMPTS": "1"})
     assert result.exit_code == 2 and "cannot reach the store" in result.output, (result.output, result.exception)

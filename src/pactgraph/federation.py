@@ -11,27 +11,32 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from .sparql_text import mask
+
 CELLAR_SPARQL = "https://publications.europa.eu/webapi/rdf/sparql"
 
-_STRINGS = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
-_COMMENTS = re.compile(r"(?m)^[ \t]*#.*$")
-_SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?(?P<target><[^>]*>|[?$][A-Za-z_][A-Za-z0-9_]*|[A-Za-z0-9_.-]*:[A-Za-z0-9_.-]*)",
-                      re.IGNORECASE)
+#: The SERVICE keyword (not part of a name such as ``?service`` or ``ex:service``) and its
+#: target, read in the masked text: whitespace may be absent (``SERVICE<iri>``) and comments
+#: are blanked. Whatever follows that is not an IRI is taken whole, so that it is refused.
+_SERVICE = re.compile(r"(?<![\w:?$-])SERVICE\b(?:\s*SILENT\b)?\s*(?P<target><[^>]*>|[^\s{]*)", re.IGNORECASE)
 
 
 class ServiceNotAllowedError(PermissionError):
     """The query calls an endpoint that is not on the allowlist."""
 
 
-def _mask(text: str) -> str:
-    """The query with strings and whole-line comments blanked, offsets kept."""
-    blank = lambda m: " " * len(m.group(0))  # noqa: E731
-    return _COMMENTS.sub(blank, _STRINGS.sub(blank, text))
+def _targets(text: str) -> list[tuple[str, int, int]]:
+    """Each SERVICE target as written in ``text`` (an IRI with its brackets, a variable or a
+    prefixed name), with its offsets. The text is read with its strings, comments and the
+    inside of IRIs blanked (``sparql_text.mask``), so that a quote inside an IRI or a comment
+    between the keyword and its target cannot hide a call."""
+    return [(text[m.start("target"):m.end("target")], m.start("target"), m.end("target"))
+            for m in _SERVICE.finditer(mask(text))]
 
 
 def services(text: str) -> list[str]:
     """The endpoints a query calls: IRIs without brackets; a variable or prefixed name as written."""
-    return [m["target"].strip("<>") for m in _SERVICE.finditer(_mask(text))]
+    return [target.strip("<>") for target, _, _ in _targets(text)]
 
 
 @dataclass(frozen=True)
@@ -46,16 +51,13 @@ class ServicePolicy:
 
         Raises ServiceNotAllowedError naming the endpoint that is not allowed.
         """
-        masked = _mask(text)
         pieces, last = [], 0
-        for match in _SERVICE.finditer(masked):
-            target = match["target"]
-            iri = target[1:-1] if target.startswith("<") else None
+        for target, start, end in _targets(text):
+            iri = target[1:-1] if target.startswith("<") and target.endswith(">") else None
             if iri is None or iri not in self.allowlist:
                 allowed = ", ".join(sorted(self.allowlist)) or "none"
                 raise ServiceNotAllowedError(f"SERVICE {target} is not allowed; endpoints allowed: {allowed}")
             if iri in self.redirects:
-                start = match.start("target")
                 pieces += [text[last:start], f"<{self.redirects[iri]}>"]
-                last = match.end("target")
+                last = end
         return "".join(pieces) + text[last:]

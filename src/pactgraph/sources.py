@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -17,6 +18,18 @@ from typing import Any, Iterator
 import csvw
 
 METADATA_SUFFIX = ".csv-metadata.json"
+
+#: The XSD lexical forms of the datatypes the tables use, checked after csvw has read a value:
+#: csvw takes any text as a gYear or an anyURI, and Python's parsers take more than XSD does
+#: (``1_000`` or full-width digits as an integer, ``PT`` or ``P1.5D`` as a duration, a date
+#: with a time as a date). An anyURI must be absolute, as the message says.
+_LEXICAL = {name: re.compile(pattern) for name, pattern in {
+    "integer": r"[+-]?[0-9]+",
+    "date": r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?",
+    "gYear": r"-?[0-9]{4,}(Z|[+-][0-9]{2}:[0-9]{2})?",
+    "duration": r"-?P(?=[0-9]|T[0-9])([0-9]+Y)?([0-9]+M)?([0-9]+D)?(T(?=[0-9])([0-9]+H)?([0-9]+M)?([0-9]+(\.[0-9]+)?S)?)?",
+    "anyURI": r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+",
+}.items()}
 
 
 @dataclass(frozen=True)
@@ -179,7 +192,12 @@ def _check_cell(table: SourceTable, line: int, column: csvw.Column, value: str |
         return
     try:
         column.read(value)
-    except ValueError:
+    except (ValueError, ArithmeticError):  # csvw raises OverflowError for 'Infinity' in an integer column
+        problems.append(SourceProblem(table.file, line, column.name, value, _describe(column)))
+        return
+    datatype = column.datatype
+    lexical = _LEXICAL.get(datatype.base) if datatype is not None and datatype.format is None else None
+    if lexical is not None and not lexical.fullmatch(value):
         problems.append(SourceProblem(table.file, line, column.name, value, _describe(column)))
 
 

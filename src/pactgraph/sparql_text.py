@@ -16,8 +16,9 @@ _LEXEMES = re.compile(
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"(?:[^"\\\n]|\\.)*"'
     r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\s]*>'
-    r"|#[^\n]*",
+    r'|<(?:[^<>"{}|^`\\\s]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>'  # an IRI may hold \u escapes
+    r"|\\[^\r\n]"  # an escape in a local name (ex:a\#b, ex:a\'b): neither a comment nor a string
+    r"|#[^\r\n]*",  # a comment ends at either line break
     re.DOTALL)
 _DATASET = re.compile(r"(?<![\w:?$])FROM\s+(?:NAMED\s+)?(?:<|[A-Za-z_][\w.-]*:|:)", re.IGNORECASE)
 _WORD = re.compile(r"[?$][\w]+|[A-Za-z_][\w.-]*:[\w.:%-]*|:[\w.:%-]*|[A-Za-z_]\w*|[{}]")
@@ -27,13 +28,42 @@ class UpdateDatasetConflict(ValueError):
     """An update names its dataset both in the request (using-graph-uri) and in the text (USING, WITH)."""
 
 
+#: Brackets (``{``, ``(``, ``[``) a query or update may nest. Oxigraph's parser recurses once a
+#: level, and a few thousand levels overflow the stack: the process dies, it raises nothing.
+MAX_NESTING = 512
+_BRACKETS = re.compile(r"[{}()\[\]]")
+
+
+class NestingTooDeep(SyntaxError):
+    """The text nests brackets deeper than ``MAX_NESTING``; it is refused before it is parsed."""
+
+
 def mask(text: str) -> str:
     """The text with strings, comments and the inside of IRIs replaced by spaces (an IRI keeps
     its angle brackets); offsets are kept."""
     def blank(match: re.Match) -> str:
         lexeme = match.group(0)
-        return f"<{' ' * (len(lexeme) - 2)}>" if lexeme.startswith("<") else " " * len(lexeme)
+        if lexeme.startswith("<"):
+            return f"<{' ' * (len(lexeme) - 2)}>"
+        return ("_" if lexeme.startswith("\\") else " ") * len(lexeme)  # an escape stays part of its name
     return _LEXEMES.sub(blank, text)
+
+
+def check_nesting(text: str, limit: int = MAX_NESTING) -> None:
+    """Refuse a text that nests brackets (outside strings, IRIs and comments) more than
+    ``limit`` deep, before the engine's parser overflows its stack on it.
+
+    Raises NestingTooDeep naming the line and column where the limit is passed.
+    """
+    depth = 0
+    for match in _BRACKETS.finditer(mask(text)):
+        depth += 1 if match.group(0) in "{([" else -1
+        if depth > limit:
+            offset = match.start()
+            line = text.count("\n", 0, offset) + 1
+            column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+            raise NestingTooDeep(f"error at {line}:{column}: brackets nested more than {limit} deep; "
+                                 "this server does not parse deeper queries")
 
 
 def has_dataset_clause(query: str) -> bool:

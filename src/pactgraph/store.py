@@ -18,7 +18,7 @@ from typing import Sequence
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Store
 
 from .federation import ServicePolicy
-from .sparql_text import add_using, has_dataset_clause
+from .sparql_text import add_using, check_nesting, has_dataset_clause
 from .vocab import PREFIXES
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
@@ -66,9 +66,11 @@ class GraphStore:
         ``FROM`` and ``FROM NAMED``; else the union of the named graphs (or, for a scratch store,
         its default graph) and every named graph.
 
-        Raises SyntaxError with the parser's message on a bad query, and ServiceNotAllowedError
-        when it calls an endpoint off the allowlist.
+        Raises SyntaxError with the parser's message on a bad query (NestingTooDeep, before
+        parsing, on one nested too deep for the parser), and ServiceNotAllowedError when it
+        calls an endpoint off the allowlist.
         """
+        check_nesting(sparql)
         text = self.services.apply(sparql)
         if default_graphs is not None or named_graphs is not None:
             return self.store.query(text, prefixes=PREFIXES, base_iri=base_iri,
@@ -82,10 +84,11 @@ class GraphStore:
         """Run a SPARQL update, in one transaction; ``using_graphs`` and ``using_named_graphs`` are
         the protocol's ``using-graph-uri`` and ``using-named-graph-uri``.
 
-        Raises SyntaxError on a bad update, UpdateDatasetConflict when the update has its own
+        Raises SyntaxError on a bad update (or one nested too deep), UpdateDatasetConflict when the update has its own
         USING or WITH as well as using graphs, ServiceNotAllowedError for an endpoint off the
         allowlist, and OSError when the store is read-only.
         """
+        check_nesting(sparql)
         text = add_using(self.services.apply(sparql), using_graphs, using_named_graphs)
         self.store.update(text, prefixes=PREFIXES, base_iri=base_iri)
 
@@ -108,21 +111,44 @@ def new_build_dir(store_path: Path) -> Path:
     return path
 
 
-def publish(build: Path, store_path: Path, *, keep: int = 2) -> None:
-    """Point ``store_path`` at ``build`` atomically, then drop all but the newest ``keep`` builds."""
+def publish(build: Path, store_path: Path) -> None:
+    """Point ``store_path`` at ``build`` atomically, then drop every other build but the one it
+    replaces (kept for a manual rollback) and those of builds still under way.
+
+    What a killed build left (its working copy, a half-copied build folder) goes too: a build
+    folder is named after its builder's process id, and a folder whose builder is gone and that
+    is not one of the two published builds can only be such a leftover.
+    """
     if store_path.exists() and not store_path.is_symlink():
         raise OSError(f"{store_path} exists and is not a link to a build; move it away first")
+    previous = store_path.resolve() if store_path.is_symlink() else None
     link = store_path.with_name(f".{store_path.name}.{os.getpid()}.tmp")
     if link.is_symlink():
         link.unlink()
     link.symlink_to(build.resolve(), target_is_directory=True)
     os.replace(link, store_path)
     current = build.resolve()
-    older = sorted((p for p in builds_dir(store_path).iterdir()
-                    if p.is_dir() and p.resolve() != current and not p.name.endswith(".work")),
-                   key=lambda p: p.name, reverse=True)
-    for stale in older[keep - 1:]:
+    for stale in builds_dir(store_path).iterdir():
+        if stale.resolve() in (current, previous) or stale.name == f"{current.name}.work" or _builder_running(stale):
+            continue
         shutil.rmtree(stale, ignore_errors=True)
+
+
+def _builder_running(build: Path) -> bool:
+    """Whether another process, whose id ends the folder's name (``<stamp>-<pid>[.work]``), is
+    still building it (this process builds one graph at a time: the one it publishes)."""
+    pid = build.name.removesuffix(".work").rpartition("-")[2]
+    if not pid.isdigit():
+        return True  # not a folder we named: leave it alone
+    if int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)  # signal 0 sends nothing: it only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def discard(build: Path) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pyoxigraph import Literal
+from pyoxigraph import Literal, NamedNode
 
 from .store import GraphStore
 
@@ -49,6 +49,10 @@ def resolve_target(graph: GraphStore, text: str) -> Target:
     """The one resource ``text`` names; raises TargetNotFoundError listing candidates."""
     text = text.strip()
     if _IRI.match(text):
+        try:
+            NamedNode(text)  # the pattern lets through code points no IRI holds (NUL, U+FFFD): the query would not parse
+        except ValueError:
+            raise TargetNotFoundError(text, [], ambiguous=False) from None
         rows = list(graph.query(f"SELECT ?label WHERE {{ <{text}> ?p ?o OPTIONAL {{ <{text}> rdfs:label ?label }} }} LIMIT 1"))
         if rows:
             return Target(text, rows[0]["label"].value if rows[0]["label"] else text)

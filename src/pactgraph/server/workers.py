@@ -176,6 +176,8 @@ class WorkerPool:
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
         while True:
+            if self._closed:
+                raise RuntimeError("the workers have been stopped")
             try:
                 worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0))
             except queue.Empty:
