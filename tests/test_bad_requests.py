@@ -320,6 +320,26 @@ def test_the_word_service_outside_a_service_call_is_no_reason_to_refuse(client, 
     assert len(response.json()["results"]["bindings"]) == 1
 
 
+@pytest.mark.parametrize("update", [
+    "LOAD <{url}>", "LOAD SILENT <{url}> INTO GRAPH <http://example.org/g>", "load<{url}>",
+    "INSERT DATA { <http://example.org/a> <http://example.org/b> 1 } ; LOAD <{url}>",
+], ids=["load", "load-silent-into", "lower-case-no-space", "after-another-operation"])
+def test_an_update_that_would_load_from_another_host_is_refused_and_fetches_nothing(writable, listener, update):
+    url, seen = listener
+    response = writable.post("/update", content=update.replace("{url}", url),
+                             headers={"content-type": "application/sparql-update", "authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 403, response.text
+    assert "LOAD is not served" in response.text
+    assert seen == [], "the server connected to another host"
+
+
+def test_the_word_load_outside_a_load_operation_is_no_reason_to_refuse(writable):
+    update = 'INSERT DATA { GRAPH <http://example.org/words> { <http://example.org/a> <http://example.org/load> "LOAD <x>" } }'
+    response = writable.post("/update", content=update,
+                             headers={"content-type": "application/sparql-update", "authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 204, response.text
+
+
 # --- writes without the token -------------------------------------------------------------------------
 
 GRAPH = "http://example.org/graph/unauthorised"

@@ -66,6 +66,15 @@ def check_nesting(text: str, limit: int = MAX_NESTING) -> None:
                                  "this server does not parse deeper queries")
 
 
+#: The LOAD operation of SPARQL Update, read in the masked text (not a name such as ``?load``).
+_LOAD = re.compile(r"(?<![\w:?$-])LOAD\b", re.IGNORECASE)
+
+
+def has_load(update: str) -> bool:
+    """Whether an update has a LOAD operation, which makes the engine fetch a document by its IRI."""
+    return _LOAD.search(mask(update)) is not None
+
+
 def has_dataset_clause(query: str) -> bool:
     """True when the query has a ``FROM`` or ``FROM NAMED`` clause."""
     return _DATASET.search(mask(query)) is not None

@@ -17,8 +17,8 @@ from typing import Sequence
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Store
 
-from .federation import ServicePolicy
-from .sparql_text import add_using, check_nesting, has_dataset_clause
+from .federation import ServiceNotAllowedError, ServicePolicy
+from .sparql_text import add_using, check_nesting, has_dataset_clause, has_load
 from .vocab import PREFIXES
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
@@ -84,11 +84,15 @@ class GraphStore:
         """Run a SPARQL update, in one transaction; ``using_graphs`` and ``using_named_graphs`` are
         the protocol's ``using-graph-uri`` and ``using-named-graph-uri``.
 
-        Raises SyntaxError on a bad update (or one nested too deep), UpdateDatasetConflict when the update has its own
-        USING or WITH as well as using graphs, ServiceNotAllowedError for an endpoint off the
-        allowlist, and OSError when the store is read-only.
+        Raises SyntaxError on a bad update (or one nested too deep), UpdateDatasetConflict when
+        the update has its own USING or WITH as well as using graphs, ServiceNotAllowedError for
+        an endpoint off the allowlist or a LOAD (the server fetches nothing from other hosts;
+        data comes in by the Graph Store Protocol), and OSError when the store is read-only.
         """
         check_nesting(sparql)
+        if has_load(sparql):
+            raise ServiceNotAllowedError("LOAD is not served: this server fetches nothing from other hosts; "
+                                         "send the data with the Graph Store Protocol (PUT or POST /store)")
         text = add_using(self.services.apply(sparql), using_graphs, using_named_graphs)
         self.store.update(text, prefixes=PREFIXES, base_iri=base_iri)
 
