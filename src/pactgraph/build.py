@@ -6,6 +6,7 @@ half-built store is discarded and the previous graph stays in service.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import time
 from dataclasses import dataclass, field
@@ -93,6 +94,10 @@ def build(settings: Settings, *, on_step: StepListener | None = None) -> BuildRe
         discard(target)
         raise
     finally:
+        # Close the working store before its folder goes: a store still open (held by a cycle
+        # until the collector runs) writes into its folder again and brings it back.
+        store = None
+        gc.collect()
         discard(work)
     return BuildReport(store=settings.store, quads_by_graph=sizes, seconds=time.perf_counter() - started,
                        validation=validation, inference=inference, tables={t.name: len(t.rows) for t in tables})
