@@ -56,26 +56,34 @@ def list_queries(request: Request) -> Response:
     return json_response([describe(q) for q in _catalog(request).values()])
 
 
-async def run_named(request: Request, name: str) -> Response:
-    """Run a named query with the request's URL parameters."""
+def render_named(request: Request, name: str, *, reserved: tuple[str, ...] = ("format",)) -> tuple[str, dict[str, str]]:
+    """The text of a named query with the request's URL parameters bound, and the values of the
+    ``reserved`` URL parameters, which are the endpoint's own. Raises Problem 404 for an unknown
+    query, 422 for a parameter given twice, unknown or of the wrong type."""
     catalog = _catalog(request)
     named = catalog.get(name)
     if named is None:
         raise Problem(404, f"no named query '{name}'", known=sorted(catalog))
     given: dict[str, str] = {}
-    fmt = None
+    own: dict[str, str] = {}
     for key, value in request.query_params.multi_items():
-        if key == "format":
-            fmt = value
+        if key in reserved:
+            own[key] = value
             continue
         if key in given:
             raise Problem(422, f"parameter '{key}' is given more than once", parameter=key, value=value,
                           reason="given more than once")
         given[key] = value
     try:
-        text = named.render(given)
+        return named.render(given), own
     except QueryParameterError as error:
         raise Problem(422, str(error), parameter=error.name, value=error.value, reason=error.reason) from None
+
+
+async def run_named(request: Request, name: str) -> Response:
+    """Run a named query with the request's URL parameters."""
+    text, own = render_named(request, name)
+    fmt = own.get("format")
     result_media = graph_media = None
     if fmt is not None:
         result_media, graph_media = RESULT_FORMAT_NAMES.get(fmt), GRAPH_FORMAT_NAMES.get(fmt)

@@ -10,7 +10,6 @@ without a network; so does the API documentation, with a vendored Swagger UI.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -18,14 +17,11 @@ from fastapi import APIRouter, Path as PathParam, Query, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from ..catalog import CatalogError, NamedQuery, QueryParameterError, load_catalog
 from . import pages
 from .problems import Problem, run_job
-from .queries import NAME_PATTERN
+from .queries import NAME_PATTERN, render_named
 from .resources import Elsewhere, describe
 from .sparql import runtime_of
-
-log = logging.getLogger("pactgraph.server")
 
 #: The folder served at ``/static``: the pages' own scripts and styles, and the vendored libraries.
 STATIC_DIR = Path(__file__).parent / "static"
@@ -92,33 +88,5 @@ def query_text(request: Request,
                ) -> Response:
     """What the query page puts in its editor: the named query as it would run with these URL
     parameters, so that a person sees (and may change) exactly what is asked."""
-    catalog = _named_queries(request)
-    named = catalog.get(name)
-    if named is None:
-        raise Problem(404, f"no named query '{name}'", known=sorted(catalog))
-    given: dict[str, str] = {}
-    for key, value in request.query_params.multi_items():
-        if key in given:
-            raise Problem(422, f"parameter '{key}' is given more than once", parameter=key, value=value,
-                          reason="given more than once")
-        given[key] = value
-    try:
-        text = named.render(given)
-    except QueryParameterError as error:
-        raise Problem(422, str(error), parameter=error.name, value=error.value, reason=error.reason) from None
+    text, _ = render_named(request, name, reserved=())
     return Response(text, media_type="application/sparql-query; charset=utf-8")
-
-
-def _named_queries(request: Request) -> dict[str, NamedQuery]:
-    """The catalogue the app runs named queries from (read at startup, where the app keeps one),
-    so that the text shown is the text that runs."""
-    catalog: dict[str, NamedQuery] | CatalogError | None = getattr(request.app.state, "catalog", None)
-    if catalog is None:
-        try:
-            catalog = load_catalog(runtime_of(request).settings.queries_dir)
-        except CatalogError as error:
-            catalog = error
-    if isinstance(catalog, CatalogError):
-        log.error("the named queries cannot be read: %s", catalog)
-        raise Problem(500, f"the named queries cannot be read: {catalog}")
-    return catalog
