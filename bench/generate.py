@@ -18,8 +18,8 @@ project's, ``mappings/*.csv-metadata.json`` link to the project's descriptions, 
 ``mappings/sources/*.csv`` are generated. Rows are written as they are made (csv module, row
 by row); the same seed gives byte-identical files.
 
-Run:  .venv/bin/python bench/generate.py --triples 1000000 --out /tmp/pg-1m [--seed 1]
-      then PACTGRAPH_HOME=/tmp/pg-1m .venv/bin/pactgraph build --store /tmp/pg-1m/var/store
+Run:  .venv/bin/python bench/generate.py --triples 1000000 --out var/synthetic-1m [--seed 1]
+      then PACTGRAPH_HOME=var/synthetic-1m .venv/bin/pactgraph build --store var/synthetic-1m/var/store
 """
 
 from __future__ import annotations
