@@ -9,9 +9,16 @@ import pytest
 
 from pactgraph.reasoning import check_ontology
 
-from .conftest import PROJECT
+from .conftest import PROJECT, require_program
 
-needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java")
+
+@pytest.fixture()
+def java() -> str:
+    """HermiT runs on Java: skipped where it is missing, except in CI (PACTGRAPH_REQUIRE_EXTERNAL)."""
+    return require_program("java", "HermiT, owlready2's reasoner, runs on Java")
+
+
+needs_java = pytest.mark.usefixtures("java")
 
 
 @needs_java
