@@ -119,3 +119,20 @@ def test_empty_cells_are_missing_but_na_is_a_value(mappings: Path):
     tables = {t.name: t for t in load_tables(mappings)}
     screening = next(r for r in tables["procedures"].rows if r.cells["id"] == "screening")
     assert screening.cells["label_nl"] == "NA"
+
+
+def test_the_same_bad_value_is_reported_on_every_row_it_is_on(mappings: Path):
+    """Accepted values are remembered per column to read large tables fast; rejected ones are not."""
+    first = edit_cell(mappings, "acts", "reg/2024/1351", "date_application", "1 July 2026")
+    second = edit_cell(mappings, "acts", "reg/2024/1358", "date_application", "1 July 2026")
+    with pytest.raises(SourceTableError) as caught:
+        load_tables(mappings)
+    rows = [(p.row, p.column) for p in caught.value.problems]
+    assert (first, "date_application") in rows and (second, "date_application") in rows
+
+
+def test_a_value_accepted_in_one_column_is_checked_again_in_another(mappings: Path):
+    # 32024R1351 has passed as the celex of the first row before it comes as a date.
+    line = edit_cell(mappings, "acts", "reg/2024/1358", "date_application", "32024R1351")
+    problem = only_problem(mappings)
+    assert (problem.row, problem.column, problem.value) == (line, "date_application", "32024R1351")

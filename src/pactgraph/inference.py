@@ -105,7 +105,8 @@ _IGNORED_KEYWORDS = {"UNION", "OPTIONAL", "MINUS", "FILTER", "EXISTS", "NOT", "W
 
 def _has_variable_predicate(where: str) -> bool:
     """Whether a triple pattern of ``where`` has a variable as predicate, or a construct this
-    reader does not follow (a subquery, VALUES, a collection, a negated path): then it says yes."""
+    reader does not follow (VALUES, a collection, a negated path): then it says yes. A subquery's
+    WHERE clause is read like the rest."""
     state, stack = "S", []
     tokens = _TOKEN.findall(where)
     i = 0
@@ -132,7 +133,11 @@ def _has_variable_predicate(where: str) -> bool:
             pass
         elif upper == "GRAPH":
             i += 1
-        elif upper in ("SELECT", "VALUES", "SERVICE", "BIND", "CONSTRUCT", "DESCRIBE", "ASK"):
+        elif upper == "SELECT":
+            # A subquery: its projection names no predicate; its WHERE clause is read like the rest.
+            while i + 1 < len(tokens) and tokens[i + 1] != "{":
+                i += 1
+        elif upper in ("VALUES", "SERVICE", "BIND", "CONSTRUCT", "DESCRIBE", "ASK"):
             return True
         elif state == "S":
             state = "P"

@@ -135,6 +135,9 @@ def _read_table(metadata_path: Path, mappings_dir: Path, problems: list[SourcePr
 def _read_rows(table: SourceTable, problems: list[SourceProblem]) -> Iterator[SourceRow]:
     columns = [c for c in table.columns if not c.virtual]
     by_name = {c.name: c for c in columns}
+    # Values a column has already accepted: a check depends on the value alone, and csvw's is
+    # slow (most of the time of reading a large table went into it; codes and dates repeat).
+    accepted: dict[str, set[str]] = {c.name: set() for c in columns}
     try:
         with table.path.open(encoding="utf-8", newline="") as handle:
             reader = csv.reader(handle, strict=True)
@@ -160,7 +163,11 @@ def _read_rows(table: SourceTable, problems: list[SourceProblem]) -> Iterator[So
                     continue
                 cells = {k: v for k, v in zip(header, record) if v != ""}
                 for column in columns:
-                    _check_cell(table, line, column, cells.get(column.name), problems)
+                    value = cells.get(column.name)
+                    if value is not None and value in accepted[column.name]:
+                        continue
+                    if _check_cell(table, line, column, value, problems) and len(accepted[column.name]) < _ACCEPTED_PER_COLUMN:
+                        accepted[column.name].add(value)
                 yield SourceRow(line=line, number=number, cells=cells)
     except UnicodeDecodeError as error:
         problems.append(SourceProblem(table.file, None, None, None, f"UTF-8 text ({error.reason})"))
@@ -181,24 +188,32 @@ def _header_ok(table: SourceTable, header: list[str], by_name: dict[str, Any], p
     return ok
 
 
+#: How many accepted values of a column are remembered (bounds the memory a large table takes).
+_ACCEPTED_PER_COLUMN = 10_000
+
+
 def _check_cell(table: SourceTable, line: int, column: csvw.Column, value: str | None,
-                problems: list[SourceProblem]) -> None:
+                problems: list[SourceProblem]) -> bool:
+    """Check one cell; whether it passed (a problem is added when not)."""
     if value is None:
         if column.required:
             problems.append(SourceProblem(table.file, line, column.name, "", f"a value: {_describe(column)}"))
-        return
+            return False
+        return True
     if value != value.strip():
         problems.append(SourceProblem(table.file, line, column.name, value, "no spaces around the value"))
-        return
+        return False
     try:
         column.read(value)
     except (ValueError, ArithmeticError):  # csvw raises OverflowError for 'Infinity' in an integer column
         problems.append(SourceProblem(table.file, line, column.name, value, _describe(column)))
-        return
+        return False
     datatype = column.datatype
     lexical = _LEXICAL.get(datatype.base) if datatype is not None and datatype.format is None else None
     if lexical is not None and not lexical.fullmatch(value):
         problems.append(SourceProblem(table.file, line, column.name, value, _describe(column)))
+        return False
+    return True
 
 
 def _describe(column: csvw.Column) -> str:
