@@ -34,6 +34,21 @@ def test_an_endless_query_is_stopped_with_503_and_the_server_goes_on(quick):
     assert before not in [w.process.pid for w in pool._all]
 
 
+#: Sorts every pair of triples: grows by hundreds of MB a second, far past any worker's limit.
+MEMORY_BOMB = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
+
+
+def test_a_query_past_the_worker_memory_limit_is_stopped_with_503_and_the_server_goes_on(make_client):
+    client = make_client(query_timeout=60.0, worker_memory=400, workers=1)
+    pool = client.app.state.runtime.published
+    [before] = [w.process.pid for w in pool._all]
+    response = client.get("/sparql", params={"query": MEMORY_BOMB})
+    assert response.status_code == 503 and "400 MiB" in response.text and "Traceback" not in response.text
+    after = client.get("/sparql", params={"query": "ASK { ?s a pg:MemberState }"})
+    assert after.status_code == 200 and after.json()["boolean"] is True
+    assert before not in [w.process.pid for w in pool._all]
+
+
 def test_the_killed_worker_is_gone(project_settings, build_report):
     pool = WorkerPool(StoreSpec(project_settings.store.resolve(), project_settings.services), 1, 0.5)
     try:
@@ -108,8 +123,9 @@ def test_limits_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("PACTGRAPH_MAX_ROWS", "7")
     monkeypatch.setenv("PACTGRAPH_WORKERS", "3")
     monkeypatch.setenv("PACTGRAPH_UPDATE_TOKEN", "s3cret")
+    monkeypatch.setenv("PACTGRAPH_WORKER_MEMORY", "0")
     settings = Settings()
-    assert (settings.query_timeout, settings.max_rows, settings.workers) == (2.5, 7, 3)
+    assert (settings.query_timeout, settings.max_rows, settings.workers, settings.worker_memory) == (2.5, 7, 3, 0)
     assert settings.update_token == "s3cret" and "s3cret" not in repr(settings)
     monkeypatch.setenv("PACTGRAPH_MAX_ROWS", "many")
     with pytest.raises(ValueError, match="PACTGRAPH_MAX_ROWS"):
@@ -126,11 +142,11 @@ def test_serve_passes_its_options_to_the_app(monkeypatch, project_settings, buil
         settings=application.state.settings, host=host, port=port))
     store = str(project_settings.store)
     result = CliRunner().invoke(app, ["serve", "--store", store, "--port", "8123", "--workers", "3", "--timeout", "2.5",
-                                      "--max-rows", "10", "--max-request-bytes", "100"])
+                                      "--max-rows", "10", "--max-request-bytes", "100", "--worker-memory", "512"])
     assert result.exit_code == 0, result.output
     settings = seen["settings"]
-    assert (seen["port"], settings.workers, settings.query_timeout, settings.max_rows, settings.max_request_bytes) == \
-        (8123, 3, 2.5, 10, 100)
+    assert (seen["port"], settings.workers, settings.query_timeout, settings.max_rows, settings.max_request_bytes,
+            settings.worker_memory) == (8123, 3, 2.5, 10, 100, 512)
     assert settings.allow_update is False
 
 

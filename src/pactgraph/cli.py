@@ -439,6 +439,8 @@ def serve(
     workers: Annotated[Optional[int], typer.Option(min=1, help="Query worker processes (default 2, or $PACTGRAPH_WORKERS).")] = None,
     timeout: Annotated[Optional[float], typer.Option(min=0.1, help="Seconds a query may run before it is stopped with 503 "
                                                                    "(default 30, or $PACTGRAPH_QUERY_TIMEOUT).")] = None,
+    worker_memory: Annotated[Optional[int], typer.Option(min=0, help="MiB a query worker may allocate; a query past it is stopped "
+                                                                     "with 503 (default 2048, or $PACTGRAPH_WORKER_MEMORY; 0: no limit).")] = None,
     max_rows: Annotated[Optional[int], typer.Option(min=1, help="Rows a result holds at most; a longer one is cut and says so "
                                                                 "in X-SPARQL-MaxRows (default 10000, or $PACTGRAPH_MAX_ROWS).")] = None,
     max_request_bytes: Annotated[Optional[int], typer.Option(min=1, help="Largest request body, else 413 "
@@ -469,6 +471,7 @@ def serve(
         raise typer.Exit(2) from None
     _open(settings)  # fail early, with the CLI's message, when nothing is built
     given = {"workers": workers, "query_timeout": timeout, "max_rows": max_rows, "max_request_bytes": max_request_bytes,
+             "worker_memory": worker_memory,
              "scratch_path": scratch.absolute() if scratch else None}
     settings = dataclasses.replace(settings, allow_update=allow_update, **{k: v for k, v in given.items() if v is not None})
     if token_file is not None:
@@ -495,7 +498,8 @@ def serve(
                        "PACTGRAPH_STORE": settings.remote.query_url if settings.remote else str(settings.store.absolute()),
                        "PACTGRAPH_QUERY_TIMEOUT": str(settings.query_timeout), "PACTGRAPH_MAX_ROWS": str(settings.max_rows),
                        "PACTGRAPH_MAX_REQUEST_BYTES": str(settings.max_request_bytes),
-                       "PACTGRAPH_CACHE_BYTES": str(settings.cache_bytes), "PACTGRAPH_WORKERS": str(settings.workers)})
+                       "PACTGRAPH_CACHE_BYTES": str(settings.cache_bytes), "PACTGRAPH_WORKERS": str(settings.workers),
+                       "PACTGRAPH_WORKER_MEMORY": str(settings.worker_memory)})
     uvicorn.run("pactgraph.server.app:app_from_environment", factory=True, workers=http_processes, host=host, port=port,
                 access_log=access_log)
 

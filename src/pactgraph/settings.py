@@ -78,6 +78,10 @@ class Settings:
     cache_bytes: int = field(default_factory=lambda: _env_number("PACTGRAPH_CACHE_BYTES", 64 * 1_048_576, allow_zero=True))
     #: Worker processes answering queries on the published graph: PACTGRAPH_WORKERS.
     workers: int = field(default_factory=lambda: _env_number("PACTGRAPH_WORKERS", 2))
+    #: MiB of memory a query worker may allocate (0: no limit): PACTGRAPH_WORKER_MEMORY. A query
+    #: past it stops its worker, like a timeout: a sort over a cartesian product grows by
+    #: hundreds of MB a second, faster than a timeout alone can bound.
+    worker_memory: int = field(default_factory=lambda: _env_number("PACTGRAPH_WORKER_MEMORY", 2048, allow_zero=True))
     #: Whether SPARQL Update and the Graph Store Protocol are served, on the scratch store.
     allow_update: bool = False
     #: The bearer token updates must carry: PACTGRAPH_UPDATE_TOKEN.

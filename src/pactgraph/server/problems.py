@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..store import StoreNotBuiltError
 from .jobs import Failure
-from .workers import JobTimeout, PoolBusy, WorkerCrashed, WorkerDied, WorkerPool
+from .workers import JobTimeout, PoolBusy, WorkerCrashed, WorkerDied, WorkerOutOfMemory, WorkerPool
 
 log = logging.getLogger("pactgraph.server")
 
@@ -62,6 +62,10 @@ def run_job(pool: Callable[[], WorkerPool], job: Callable[..., Any], *args: Any)
                       headers={"Retry-After": "1"}) from None
     except PoolBusy as error:
         raise Problem(503, f"the server is busy ({error}); try again shortly", headers={"Retry-After": "5"}) from None
+    except WorkerOutOfMemory as error:
+        log.warning("a query worker ran out of memory (%s); a new worker takes its place", error)
+        raise Problem(503, f"the request was stopped: {error}, more than a query may use; "
+                           "narrow the query (LIMIT, more selective patterns, no ORDER BY over a large result)") from None
     except WorkerDied as error:
         log.error("%s; a new worker takes its place", error)
         raise Problem(503, "the worker running this request stopped unexpectedly; it is being replaced, "

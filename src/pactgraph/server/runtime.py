@@ -107,7 +107,8 @@ class Runtime:
             spec = StoreSpec(self.build, self.settings.services)
         with self._lock:
             if self._published is None:
-                self._published = WorkerPool(spec, self.settings.workers, self.settings.query_timeout)
+                self._published = WorkerPool(spec, self.settings.workers, self.settings.query_timeout,
+                                             memory_limit=self.settings.worker_memory * 2 ** 20 or None)
             return self._published
 
     @property
@@ -122,7 +123,7 @@ class Runtime:
                 if self._build is not None and path.resolve() == self._build:
                     raise RuntimeError("the scratch store cannot be the published build")
                 self._scratch = WorkerPool(StoreSpec(path, self.settings.services, scratch=True), 1,
-                                           self.settings.query_timeout)
+                                           self.settings.query_timeout, memory_limit=self.settings.worker_memory * 2 ** 20 or None)
             return self._scratch
 
     @property

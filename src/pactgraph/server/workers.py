@@ -54,6 +54,10 @@ class WorkerDied(WorkerCrashed):
     operator); the job itself may be sound, so the client may try again."""
 
 
+class WorkerOutOfMemory(WorkerDied):
+    """The job needed more memory than a worker may allocate; the worker was stopped by it."""
+
+
 @dataclass(frozen=True)
 class StoreSpec:
     """How a worker opens its store: a published build read-only, or a scratch store writable."""
@@ -103,12 +107,14 @@ def _work(conn: Connection) -> None:
 
 
 class _Worker:
-    def __init__(self, spec: StoreSpec, startup_timeout: float):
+    def __init__(self, spec: StoreSpec, startup_timeout: float, memory_limit: int | None = None):
         ours, theirs = socket.socketpair()
         self.conn = Connection(os.dup(ours.fileno()))
         ours.close()
-        self.process = subprocess.Popen([sys.executable, "-m", "pactgraph.server.workers", str(theirs.fileno())],
-                                        pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+        command = [sys.executable, "-m", "pactgraph.server.workers", str(theirs.fileno())]
+        if memory_limit:
+            command.append(str(memory_limit))
+        self.process = subprocess.Popen(command, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
         theirs.close()
         try:
             self.conn.send(spec)
@@ -145,17 +151,21 @@ class _Worker:
 class WorkerPool:
     """``size`` worker processes over one store; ``run`` hands a job to a free one.
 
-    Raises RuntimeError when the workers cannot open the store.
+    ``memory_limit`` (bytes) caps what each worker may allocate (its data segment, where the
+    engine's memory lives): a job past it stops the worker. Raises RuntimeError when the
+    workers cannot open the store.
     """
 
-    def __init__(self, spec: StoreSpec, size: int, timeout: float, *, startup_timeout: float = 60.0):
+    def __init__(self, spec: StoreSpec, size: int, timeout: float, *, startup_timeout: float = 60.0,
+                 memory_limit: int | None = None):
         self.spec, self.size, self.timeout, self.startup_timeout = spec, size, timeout, startup_timeout
+        self.memory_limit = memory_limit
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
         for _ in range(size):
-            self._add(_Worker(spec, startup_timeout))
+            self._add(_Worker(spec, startup_timeout, memory_limit))
 
     def _add(self, worker: _Worker) -> None:
         with self._lock:
@@ -193,6 +203,9 @@ class WorkerPool:
             status, value = worker.conn.recv()
         except (EOFError, OSError):
             self._replace(worker)
+            if self.memory_limit and worker.process.returncode == -signal.SIGABRT:
+                # The engine aborts the process when an allocation fails: past the limit.
+                raise WorkerOutOfMemory(f"the job needed more than {self.memory_limit // 2 ** 20} MiB") from None
             raise WorkerDied(f"worker {worker.process.pid} died while it ran the job") from None
         self._idle.put(worker)
         if status != "ok":
@@ -210,7 +223,7 @@ class WorkerPool:
         delay = 0.5
         while not self._closed:
             try:
-                self._add(_Worker(self.spec, self.startup_timeout))
+                self._add(_Worker(self.spec, self.startup_timeout, self.memory_limit))
                 return
             except RuntimeError:
                 log.exception("a replacement worker could not start; trying again in %.1f s", delay)
@@ -226,6 +239,16 @@ class WorkerPool:
             worker.stop()
 
 
+def _limit_memory(limit: int) -> None:
+    """Cap the data segment (heap and anonymous mappings, where the engine allocates; the
+    store's files are mapped outside it). An allocation past it fails, and the engine aborts."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
 if __name__ == "__main__":
     logging.basicConfig(format="%(asctime)s %(levelname)s worker %(process)d: %(message)s")
+    if len(sys.argv) > 2:
+        _limit_memory(int(sys.argv[2]))
     _work(Connection(int(sys.argv[1])))
