@@ -240,3 +240,40 @@ def test_the_push_command(server: OxigraphServer, old: GraphStore, tmp_path: Pat
     result = runner.invoke(app, ["push", "--to", closed.url(), "--store", str(snapshot)],
                            env={"PACTGRAPH_REMOTE_ATTEMPTS": "1"})
     assert result.exit_code == 2 and "cannot reach the store" in result.output, (result.output, result.exception)
+
+
+def leave_staging_graphs(remote: RemoteStore) -> tuple[str, str]:
+    """A staging graph a failed push left two days ago, and one five minutes old (a push that
+    may still be running elsewhere)."""
+    from datetime import datetime, timedelta, timezone
+
+    def staged(age: timedelta) -> str:
+        stamp = (datetime.now(timezone.utc) - age).strftime("%Y%m%dT%H%M%S%fZ")
+        graph = f"{remote.config.graph_prefix}staging/{stamp}-a1b2c3/data"
+        remote.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <https://example.org/s> <https://example.org/p> 1 }} }}")
+        return graph
+
+    return staged(timedelta(days=2)), staged(timedelta(minutes=5))
+
+
+def test_staging_graphs_left_by_a_failed_push_are_dropped_by_a_later_one_once_stale(server: OxigraphServer,
+                                                                                     old: GraphStore):
+    remote = remote_for(server.query_url)
+    abandoned, running = leave_staging_graphs(remote)
+    report = push(old, remote)
+    assert report.cleared == (abandoned,)
+    left = graphs_in(remote)
+    assert abandoned not in left and running in left
+    assert remote.live_push() == report.stamp
+
+
+def test_the_push_command_drops_staging_graphs_older_than_it_is_told(server: OxigraphServer, old: GraphStore,
+                                                                     tmp_path: Path):
+    remote = remote_for(server.query_url)
+    leave_staging_graphs(remote)
+    snapshot = tmp_path / "snapshot"
+    old.store.backup(str(snapshot))
+    result = CliRunner().invoke(app, ["push", "--to", server.query_url, "--store", str(snapshot), "--stale-after", "0"])
+    assert result.exit_code == 0, result.output
+    assert "dropped 2 staging graph(s) left by failed pushes" in result.output
+    assert not any("/staging/" in g for g in graphs_in(remote))

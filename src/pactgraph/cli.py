@@ -521,11 +521,14 @@ def push(
                                                         "'' for a store without one (SPARQL Update is used).")] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Triples per request.")] = 5000,
     timeout: Annotated[float, typer.Option(min=0.1, help="Seconds one request may take.")] = 120.0,
+    stale_after: Annotated[float, typer.Option(min=0.0, help="Hours after which staging graphs left by a failed push "
+                                                             "are dropped (younger ones may be a push still running).")] = 24.0,
     store: StoreOption = None,
 ) -> None:
     """Load the built graph into a remote SPARQL 1.1 store: into staging graphs first, in batches,
     then made live together in one update; if anything fails, the graphs live there stay."""
     import time
+    from datetime import timedelta
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -548,7 +551,7 @@ def push(
     try:
         with Progress(*columns, console=err, transient=True) as progress:
             task = progress.add_task("push", total=None)
-            report = run_push(local, remote, batch_size=batch_size,
+            report = run_push(local, remote, batch_size=batch_size, stale_after=timedelta(hours=stale_after),
                               on_progress=lambda done, total: progress.update(task, advance=done, total=total))
     except (PushError, RemoteStoreError) as error:
         err.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
@@ -562,6 +565,9 @@ def push(
     for graph, count in report.graphs.items():
         table.add_row(graph, str(count))
     err.print(table)
+    if report.cleared:
+        err.print(f"dropped {len(report.cleared)} staging graph(s) left by failed pushes: "
+                  + " ".join(f"<{g}>" for g in report.cleared), markup=False, highlight=False, soft_wrap=True)
     if report.altered:
         err.print(f"warning: the store holds {len(report.altered)} literal(s) otherwise than they were sent, e.g.",
                   markup=False)

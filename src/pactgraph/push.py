@@ -14,7 +14,9 @@ The steps, each of which can fail without touching the live graphs:
    makes one request (Oxigraph: one transaction).
 
 On a failure before the swap the staging graphs are dropped (when the store can still be
-reached) and the live graphs are as they were. A connection lost during the swap itself is
+reached) and the live graphs are as they were. Staging graphs that a failed push could not drop
+(the store had gone) are dropped by a later push once they are older than ``stale_after``: a
+younger one may belong to a push still running elsewhere. A connection lost during the swap itself is
 settled by reading the record back (for as long as one request may take), never by sending
 the swap again; when the store cannot tell, the staging graphs are kept and named.
 
@@ -26,10 +28,11 @@ batches without them, which the store merges as a set, are retried after such fa
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterable, Iterator
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, Triple, serialize
@@ -42,6 +45,10 @@ from .vocab import DCTERMS, PROV, VOID, XSD
 ProgressListener = Callable[[int, int], None]
 
 DEFAULT_BATCH = 5000
+#: Staging graphs older than this are left over from a push that failed: a later push drops them.
+DEFAULT_STALE_AFTER = timedelta(hours=24)
+_STAMP_FORMAT = "%Y%m%dT%H%M%S%fZ"
+_STAGING_STAMP = re.compile(r"staging/([0-9]{8}T[0-9]{12}Z)-[0-9a-f]+/")
 #: Answers to the first Graph Store Protocol POST that mean "no Graph Store Protocol here".
 _NO_GSP = {404, 405, 415, 501}
 #: Triples per INSERT DATA at most (Virtuoso's SPARQL compiler runs out of memory near 5000),
@@ -68,11 +75,14 @@ class PushReport:
     #: Triples the store holds otherwise than they were sent: (sent, stored) in N-Triples, matched
     #: on subject and predicate (blank-node triples are counted, not compared).
     altered: tuple[tuple[str, str], ...] = ()
+    #: Staging graphs left by earlier pushes that failed, dropped by this one.
+    cleared: tuple[str, ...] = ()
 
 
 def push(local: GraphStore, remote: RemoteStore, *, batch_size: int = DEFAULT_BATCH,
-         on_progress: ProgressListener | None = None) -> PushReport:
-    """Load the built graphs of ``local`` into ``remote`` and make them live together.
+         on_progress: ProgressListener | None = None, stale_after: timedelta = DEFAULT_STALE_AFTER) -> PushReport:
+    """Load the built graphs of ``local`` into ``remote`` and make them live together, after
+    dropping the staging graphs that failed pushes left more than ``stale_after`` ago.
 
     Raises RemoteStoreError when the store is down or refuses before anything was written,
     and PushError when the push fails later; in both cases the live graphs are unchanged.
@@ -80,7 +90,9 @@ def push(local: GraphStore, remote: RemoteStore, *, batch_size: int = DEFAULT_BA
     started = time.perf_counter()
     remote.ping()
     config = remote.config
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
+    now = datetime.now(timezone.utc)
+    cleared = clear_stale_staging(remote, now - stale_after)
+    stamp = now.strftime(_STAMP_FORMAT) + "-" + secrets.token_hex(3)
     staging = {name: f"{config.graph_prefix}staging/{stamp}/{name}" for name in PROJECT_GRAPHS}
     contents = {name: [q.triple for q in local.store.quads_for_pattern(None, None, None, iri)]
                 for name, iri in PROJECT_GRAPHS.items()}
@@ -105,7 +117,23 @@ def push(local: GraphStore, remote: RemoteStore, *, batch_size: int = DEFAULT_BA
         raise
     sizes = {config.live_graph(name): len(triples) for name, triples in contents.items()}
     _swap(remote, staging, sizes, stamp)
-    return PushReport(stamp, sizes, loader.batches, loader.method, time.perf_counter() - started, altered)
+    return PushReport(stamp, sizes, loader.batches, loader.method, time.perf_counter() - started, altered, cleared)
+
+
+def clear_stale_staging(remote: RemoteStore, before: datetime) -> tuple[str, ...]:
+    """Drop the staging graphs (under the graph prefix) of pushes started before ``before``;
+    the graphs dropped. Raises RemoteStoreError when the store cannot be asked or refuses."""
+    prefix = remote.config.graph_prefix + "staging/"
+    rows = remote.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                         f"FILTER (STRSTARTS(STR(?g), {Literal(prefix)})) }}")
+    stale = []
+    for graph in sorted(row["g"] for row in rows if "g" in row):
+        match = _STAGING_STAMP.match(graph, len(prefix) - len("staging/"))
+        if match and datetime.strptime(match.group(1), _STAMP_FORMAT).replace(tzinfo=timezone.utc) < before:
+            stale.append(graph)
+    for graph in stale:
+        remote.update(f"DROP SILENT GRAPH <{graph}>", idempotent=True, what="drop a stale staging graph")
+    return tuple(stale)
 
 
 def _altered(sent: list[Triple], stored: list[Triple]) -> list[tuple[str, str]]:
