@@ -11,9 +11,9 @@ from __future__ import annotations
 import csv
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import csvw
 
@@ -70,13 +70,19 @@ class SourceRow:
 
 @dataclass
 class SourceTable:
-    """A CSV file with its CSVW description and its rows."""
+    """A CSV file with its CSVW description; its rows are read from the file each time they
+    are asked for (``rows``), so a table of millions of rows is never held in memory."""
 
     name: str
     url: str
     path: Path
     description: csvw.Table
-    rows: list[SourceRow] = field(default_factory=list)
+    #: Rows counted when the table was checked.
+    row_count: int = 0
+
+    @property
+    def rows(self) -> "SourceRows":
+        return SourceRows(self)
 
     @property
     def file(self) -> str:
@@ -86,6 +92,23 @@ class SourceTable:
     @property
     def columns(self) -> list[csvw.Column]:
         return list(self.description.tableSchema.columns)
+
+
+class SourceRows:
+    """The rows of a checked table, read again from its file on each pass."""
+
+    def __init__(self, table: SourceTable):
+        self.table = table
+
+    def __len__(self) -> int:
+        return self.table.row_count
+
+    def __iter__(self) -> Iterator[SourceRow]:
+        with self.table.path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle, strict=True)
+            header = next(reader)
+            for line, number, record in _records(reader):
+                yield SourceRow(line=line, number=number, cells={k: v for k, v in zip(header, record) if v != ""})
 
 
 def load_tables(mappings_dir: Path) -> list[SourceTable]:
@@ -127,8 +150,8 @@ def _read_table(metadata_path: Path, mappings_dir: Path, problems: list[SourcePr
     if not path.is_file():
         problems.append(SourceProblem(url, None, None, None, f"the file the description {metadata_path.name} names"))
         return None
-    for row in _read_rows(table, problems):
-        table.rows.append(row)
+    for _ in _read_rows(table, problems):
+        table.row_count += 1
     return table
 
 
@@ -147,16 +170,7 @@ def _read_rows(table: SourceTable, problems: list[SourceProblem]) -> Iterator[So
                 return
             if not _header_ok(table, header, by_name, problems):
                 return
-            number = 0
-            while True:
-                line = reader.line_num + 1
-                try:
-                    record = next(reader)
-                except StopIteration:
-                    break
-                if not any(cell.strip() for cell in record):
-                    continue
-                number += 1
+            for line, number, record in _records(reader):
                 if len(record) != len(header):
                     problems.append(SourceProblem(table.file, line, None, None,
                                                   f"{len(header)} cells as in the header, not {len(record)}"))
@@ -173,6 +187,21 @@ def _read_rows(table: SourceTable, problems: list[SourceProblem]) -> Iterator[So
         problems.append(SourceProblem(table.file, None, None, None, f"UTF-8 text ({error.reason})"))
     except csv.Error as error:
         problems.append(SourceProblem(table.file, reader.line_num, None, None, f"well-formed CSV ({error})"))
+
+
+def _records(reader: Any) -> Iterator[tuple[int, int, list[str]]]:
+    """The records after the header, blank ones left out: (line in the file, row number, cells)."""
+    number = 0
+    while True:
+        line = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        if not any(cell.strip() for cell in record):
+            continue
+        number += 1
+        yield line, number, record
 
 
 def _header_ok(table: SourceTable, header: list[str], by_name: dict[str, Any], problems: list[SourceProblem]) -> bool:
@@ -230,9 +259,19 @@ def _describe(column: csvw.Column) -> str:
 
 
 def _check_keys(tables: list[SourceTable], problems: list[SourceProblem]) -> None:
+    """Primary and foreign keys, one pass over each table's rows (keys are all that is kept)."""
     by_url = {t.url: t for t in tables}
+    known: dict[tuple[str, tuple[str, ...]], set[tuple[str, ...]]] = {}
+
+    def keys_of(target: SourceTable, columns: list[str]) -> set[tuple[str, ...]]:
+        if (target.url, tuple(columns)) not in known:
+            known[target.url, tuple(columns)] = {tuple(r.cells.get(c, "") for c in columns) for r in target.rows}
+        return known[target.url, tuple(columns)]
+
     for table in tables:
         key = _colrefs(table.description.tableSchema.primaryKey)
+        references = [reference for foreign_key in table.description.tableSchema.foreignKeys
+                      if (reference := _reference(table, foreign_key, by_url, keys_of, problems)) is not None]
         seen: dict[tuple[str, ...], int] = {}
         for row in table.rows:
             values = tuple(row.cells.get(c, "") for c in key)
@@ -240,30 +279,43 @@ def _check_keys(tables: list[SourceTable], problems: list[SourceProblem]) -> Non
                 problems.append(SourceProblem(table.file, row.line, ", ".join(key), " / ".join(values),
                                               f"a unique key (row {seen[values]} has the same)"))
             seen.setdefault(values, row.line)
-        for foreign_key in table.description.tableSchema.foreignKeys:
-            _check_foreign_key(table, foreign_key, by_url, problems)
+            for reference in references:
+                reference.check(table, row, problems)
 
 
-def _check_foreign_key(table: SourceTable, foreign_key: Any, by_url: dict[str, SourceTable],
-                       problems: list[SourceProblem]) -> None:
+@dataclass(frozen=True)
+class _Reference:
+    """A foreign key of a table, with the key values of the table it refers to."""
+
+    columns: list[str]
+    separator: str | None
+    target: SourceTable
+    target_columns: list[str]
+    targets: set[tuple[str, ...]]
+
+    def check(self, table: SourceTable, row: SourceRow, problems: list[SourceProblem]) -> None:
+        values = tuple(row.cells.get(c) for c in self.columns)
+        if any(v is None for v in values):
+            return
+        # A list-valued column refers once per item (CSVW allows this for single-column keys).
+        for item in ([(v.strip(),) for v in values[0].split(self.separator)] if self.separator else [values]):
+            if item not in self.targets:
+                problems.append(SourceProblem(table.file, row.line, ", ".join(self.columns), " / ".join(item),
+                                              f"a value of {', '.join(self.target_columns)} in {self.target.file}"))
+
+
+def _reference(table: SourceTable, foreign_key: Any, by_url: dict[str, SourceTable],
+               keys_of: Callable[[SourceTable, list[str]], set[tuple[str, ...]]],
+               problems: list[SourceProblem]) -> _Reference | None:
     columns = _colrefs(foreign_key.columnReference)
     target_url = foreign_key.reference.resource.string
     target = by_url.get(target_url)
     if target is None:
         problems.append(SourceProblem(table.file, None, ", ".join(columns), target_url, "a described table"))
-        return
+        return None
     target_columns = _colrefs(foreign_key.reference.columnReference)
-    known = {tuple(r.cells.get(c, "") for c in target_columns) for r in target.rows}
     separator = table.description.tableSchema.get_column(columns[0]).separator if len(columns) == 1 else None
-    for row in table.rows:
-        values = tuple(row.cells.get(c) for c in columns)
-        if any(v is None for v in values):
-            continue
-        # A list-valued column refers once per item (CSVW allows this for single-column keys).
-        for item in ([(v.strip(),) for v in values[0].split(separator)] if separator else [values]):
-            if item not in known:
-                problems.append(SourceProblem(table.file, row.line, ", ".join(columns), " / ".join(item),
-                                              f"a value of {', '.join(target_columns)} in {target.file}"))
+    return _Reference(columns, separator, target, target_columns, keys_of(target, target_columns))
 
 
 def _colrefs(value: Any) -> list[str]:
