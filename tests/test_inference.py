@@ -89,3 +89,19 @@ def test_the_project_rules_each_name_what_they_read():
     for path in sorted(RULES.glob("*.rq")):
         if path.name.startswith(("10-", "60-equivalence-classes")):
             assert reads(path.read_text(encoding="utf-8")) is not None, path.name
+
+
+def test_large_outputs_loaded_in_bulk_give_the_same_graph(store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """A rule's output above a size is bulk-loaded (new files on disk) instead of one transaction;
+    the graph inferred must not depend on which."""
+    from pactgraph import inference
+
+    on_disk = Store(str(tmp_path / "store"))
+    on_disk.extend(store)
+    expected = materialise(store, RULES)
+    monkeypatch.setattr(inference, "_BULK", 0)
+    bulk = materialise(on_disk, RULES, scratch=tmp_path)
+    assert (bulk.triples, bulk.by_rule) == (expected.triples, expected.by_rule)
+    assert set(on_disk.quads_for_pattern(None, None, None, INFERRED_GRAPH)) == \
+        set(store.quads_for_pattern(None, None, None, INFERRED_GRAPH))
+    assert [p.name for p in tmp_path.iterdir()] == ["store"]  # the scratch files are gone

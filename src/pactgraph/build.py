@@ -89,7 +89,7 @@ def build(settings: Settings, *, on_step: StepListener | None = None) -> BuildRe
         store = Store(str(work))
         load_data(store, settings, tables, on_step=step, scratch=target.parent)
         step("inferring")
-        inference = materialise(store, settings.ontology_dir / "rules")
+        inference = materialise(store, settings.ontology_dir / "rules", scratch=target.parent)
         step("recording the build")
         store.extend(_build_record(settings, tables, started_at))
         step("validating")

@@ -5,26 +5,28 @@ typing, inverse and transitive properties, two-step property chains, equivalence
 the union of the graphs until nothing new comes out. Each rule only constructs what is not
 already stated, so asserted facts stay in the data graph and a query can ask for one or both.
 
-Each rule runs inside Oxigraph as the equivalent SPARQL Update (``INSERT { GRAPH staging
-{ template } } USING graph... WHERE { pattern }``): nothing it finds passes through Python,
-which at a million triples was most of the time and memory of a build. What a rule adds is
-moved from the staging graph to the inferred graph, and counted as the growth of the latter,
-so the fixpoint is the same as running the CONSTRUCT queries and adding their results.
+Each rule runs inside Oxigraph: its CONSTRUCT answer is written by Oxigraph itself as
+N-Triples to a scratch file and loaded from there into the inferred graph (in bulk when it is
+large), so nothing it finds passes through Python objects; the predicates it added are read
+off that file. At three million triples this took 27 s where the same rules as SPARQL Update
+(``INSERT ... WHERE`` into a staging graph, then ``ADD`` to the inferred one) took 66 s: most
+of that was Oxigraph's transactional writes.
 
 A rule is run again only when something it reads has changed since its last run: its WHERE
-clause names the predicates it reads (any, when a predicate is a variable), and the staging
-graph tells which predicates a rule has just added. On disk every rule costs a scan of the
+clause names the predicates it reads (any, when a predicate is a variable), and the output of
+a rule tells which predicates it has just added. On disk every rule costs a scan of the
 graph, so skipping the rules about classes once no type is new halves the inference time.
 """
 
 from __future__ import annotations
 
 import re
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Store
+from pyoxigraph import NamedNode, RdfFormat, Store
 
 from .vocab import INFERRED_GRAPH, PREFIXES, RDF
 
@@ -47,50 +49,83 @@ class InferenceReport:
     by_rule: dict[str, int]
 
 
-def materialise(store: Store, rules_dir: Path, *, graph: NamedNode = INFERRED_GRAPH, max_rounds: int = 20) -> InferenceReport:
+#: Above this many triples a rule's output is bulk-loaded (new files on disk); below, one transaction.
+_BULK = 10_000
+
+
+def materialise(store: Store, rules_dir: Path, *, graph: NamedNode = INFERRED_GRAPH, max_rounds: int = 20,
+                scratch: Path | None = None) -> InferenceReport:
     """Run the rules to a fixpoint and add what they infer to ``graph``.
 
     A round runs, in file order, every rule whose input has changed since its last run (all
-    of them in the first round). Raises RuleError when a rule is not a CONSTRUCT query, and
-    InferenceDidNotConvergeError when the rules still add triples after ``max_rounds`` rounds.
+    of them in the first round). ``scratch`` is where each rule's output is written on its way
+    into the store (the system's temporary folder by default). Raises RuleError when a rule
+    is not a CONSTRUCT query, and InferenceDidNotConvergeError when the rules still add
+    triples after ``max_rounds`` rounds.
     """
     started = time.perf_counter()
-    texts = [(path.name, path.read_text(encoding="utf-8")) for path in sorted(rules_dir.glob("*.rq"))]
-    staging = NamedNode(graph.value + "#staging")
-    # The union of the graphs the rules read: every named graph there is, and the ones they write.
-    graphs = sorted({g.value for g in store.named_graphs()} | {graph.value, staging.value})
-    rules = [(name, as_insert(text, staging, graphs), reads(text)) for name, text in texts]
-    by_rule = {name: 0 for name, _ in texts}
+    rules = []
+    for path in sorted(rules_dir.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        _check_construct(text)
+        rules.append((path.name, text, reads(text)))
+    by_rule = {name: 0 for name, _, _ in rules}
     dirty = [True] * len(rules)
     size = _size(store, graph)
     total = 0
-    for round_number in range(1, max_rounds + 1):
-        if not any(dirty):
-            return InferenceReport(total, round_number - 1, time.perf_counter() - started, by_rule)
-        added_in_round = 0
-        for index, (name, update, _) in enumerate(rules):
-            if not dirty[index]:
-                continue
-            dirty[index] = False
-            store.update(update, prefixes=PREFIXES)
-            if not _size(store, staging):
-                continue
-            predicates = {row["p"].value for row in store.query(
-                f"SELECT DISTINCT ?p WHERE {{ GRAPH <{staging.value}> {{ ?s ?p ?o }} }}")}
-            store.update(f"ADD <{staging.value}> TO <{graph.value}> ; DROP GRAPH <{staging.value}>")
-            grown = _size(store, graph)
-            found, size = grown - size, grown
-            if not found:
-                continue
-            by_rule[name] += found
-            added_in_round += found
-            for other, (_, _, read) in enumerate(rules):
-                if read is None or read & predicates:
-                    dirty[other] = True
-        total += added_in_round
-        if not added_in_round and not any(dirty):
-            return InferenceReport(total, round_number, time.perf_counter() - started, by_rule)
+    with tempfile.TemporaryDirectory(prefix="pactgraph-inference-", dir=scratch) as folder:
+        output = Path(folder) / "inferred.nt"
+        for round_number in range(1, max_rounds + 1):
+            if not any(dirty):
+                return InferenceReport(total, round_number - 1, time.perf_counter() - started, by_rule)
+            added_in_round = 0
+            for index, (name, text, _) in enumerate(rules):
+                if not dirty[index]:
+                    continue
+                dirty[index] = False
+                predicates = _run_rule(store, text, graph, output)
+                if not predicates:
+                    continue
+                grown = _size(store, graph)
+                found, size = grown - size, grown
+                if not found:
+                    continue
+                by_rule[name] += found
+                added_in_round += found
+                for other, (_, _, read) in enumerate(rules):
+                    if read is None or read & predicates:
+                        dirty[other] = True
+            total += added_in_round
+            if not added_in_round and not any(dirty):
+                return InferenceReport(total, round_number, time.perf_counter() - started, by_rule)
     raise InferenceDidNotConvergeError(f"the rules in {rules_dir} still inferred new triples after {max_rounds} rounds")
+
+
+def _run_rule(store: Store, rule: str, graph: NamedNode, output: Path) -> set[str]:
+    """Add what ``rule`` constructs over the union of the graphs to ``graph``; the predicates of
+    what it constructed (empty when nothing)."""
+    store.query(rule, use_default_graph_as_union=True, prefixes=PREFIXES).serialize(str(output), format=RdfFormat.N_TRIPLES)
+    predicates: set[bytes] = set()
+    lines = 0
+    with output.open("rb") as triples:
+        for line in triples:  # canonical N-Triples: one space between the terms
+            predicates.add(line.split(b" ", 2)[1])
+            lines += 1
+    if lines > _BULK:
+        store.bulk_load(path=str(output), format=RdfFormat.N_TRIPLES, to_graph=graph)
+    elif lines:
+        store.load(path=str(output), format=RdfFormat.N_TRIPLES, to_graph=graph)
+    return {p[1:-1].decode("utf-8") for p in predicates}
+
+
+def _check_construct(rule: str) -> None:
+    """Raises RuleError unless ``rule`` has a ``CONSTRUCT { template }``."""
+    text = _without_comments(rule)
+    match = _CONSTRUCT.search(text)
+    if match is None:
+        raise RuleError(f"not a CONSTRUCT query with a template: {rule[:80]!r}")
+    if _template_end(text, match.end()) is None:
+        raise RuleError(f"the CONSTRUCT template is not closed: {rule[:80]!r}")
 
 
 _PREFIX_DECLARATION = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
@@ -192,24 +227,6 @@ def reads(rule: str) -> frozenset[str] | None:
 
 
 _CONSTRUCT = re.compile(r"\bCONSTRUCT\s*\{", re.IGNORECASE)
-
-
-def as_insert(rule: str, graph: NamedNode, graphs: list[str]) -> str:
-    """The SPARQL Update that adds to ``graph`` what the CONSTRUCT query ``rule`` constructs over
-    the union of ``graphs``.
-
-    Raises RuleError when ``rule`` has no ``CONSTRUCT { template }``.
-    """
-    text = _without_comments(rule)
-    match = _CONSTRUCT.search(text)
-    if match is None:
-        raise RuleError(f"not a CONSTRUCT query with a template: {rule[:80]!r}")
-    end = _template_end(text, match.end())
-    if end is None:
-        raise RuleError(f"the CONSTRUCT template is not closed: {rule[:80]!r}")
-    template = text[match.end():end - 1]
-    using = " ".join(f"USING <{g}>" for g in graphs)
-    return f"{text[:match.start()]}INSERT {{ GRAPH <{graph.value}> {{ {template} }} }} {using} {text[end:]}"
 
 
 _EXPRESSION_KEYWORD = re.compile(r"\b(FILTER|BIND)\s*\(", re.IGNORECASE)
