@@ -321,12 +321,16 @@ def wrk(base: str, path: str, query: str, extra: str, seconds: int, connections:
 
 def settle(probe: str, seconds: float = 120) -> None:
     """Wait until the server answers a trivial query at once: a query wrk gave up on may still
-    be running, and must not slow down the next measurement."""
+    be running, and must not slow down the next measurement. Each probe's text is new (a
+    comment with a counter), so an answer cache cannot answer it while the workers are busy."""
     deadline = time.time() + seconds
+    attempt = 0
     while time.time() < deadline:
+        attempt += 1
         try:
             began = time.time()
-            urllib.request.urlopen(probe, timeout=5).read()
+            urllib.request.urlopen(probe.replace("%7B%7D", f"%7B%7D%20%23%20settle%20{time.time()}-{attempt}%0A", 1),
+                                   timeout=5).read()
             if time.time() - began < 0.5:
                 return
         except OSError:
